@@ -44,6 +44,7 @@ fuzz-smoke:
 	cd $(FUZZ_BUILD) && ctest --output-on-failure -L fuzz-smoke
 
 demo: build
+	@scripts/deps.sh demo
 	@scripts/demo.sh $(BUILD)
 
 bench:

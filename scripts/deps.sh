@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages sshpp needs are present. As root, install what is
 # missing (apt-get); otherwise name exactly the missing packages and fail.
-# Usage: scripts/deps.sh [build|test|fuzz|bench]...
+# Usage: scripts/deps.sh [build|test|fuzz|bench|demo]...
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ pkg-config make libsodium-dev libssl-dev zlib1g-dev libfmt-dev)
 test_pkgs=(libgtest-dev python3 openssh-client openssh-server procps)
 fuzz_pkgs=(clang libclang-rt-dev)
-bench_pkgs=(libbenchmark-dev openssl)
+bench_pkgs=(libbenchmark-dev openssl openssh-client)
+demo_pkgs=(openssh-client)
 
 want=()
 for what in "${@:-build}"; do
@@ -16,6 +17,7 @@ for what in "${@:-build}"; do
     test) want+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
     fuzz) want+=("${fuzz_pkgs[@]}") ;;
     bench) want+=("${bench_pkgs[@]}") ;;
+    demo) want+=("${demo_pkgs[@]}") ;;
     *) echo "deps.sh: unknown group '$what'" >&2; exit 2 ;;
   esac
 done

@@ -47,15 +47,26 @@ Result<ByteView> Reader::string() {
   return v;
 }
 
+// The compound getters below read from a copy and commit only on success, so a
+// failed getter leaves the Reader where it was (as the single-field ones do).
 Result<std::string_view> Reader::cstring() {
-  SSH_TRY(s, string());
+  Reader probe = *this;
+  SSH_TRY(s, probe.string());
   if (std::find(s.begin(), s.end(), std::uint8_t{0}) != s.end())
     return fail(Errc::kInvalidFormat, "string contains NUL");
+  *this = probe;
   return as_chars(s);
 }
 
 Result<ByteView> Reader::mpint(std::size_t max_bytes) {
-  SSH_TRY(s, string());
+  Reader probe = *this;
+  SSH_TRY(s, probe.string());
+  SSH_TRY(magnitude, mpint_magnitude(s, max_bytes));
+  *this = probe;
+  return magnitude;
+}
+
+Result<ByteView> Reader::mpint_magnitude(ByteView s, std::size_t max_bytes) {
   if (s.empty()) return s;
   if (s[0] & 0x80) return fail(Errc::kInvalidFormat, "negative mpint");
   if (s[0] == 0) {
@@ -68,9 +79,13 @@ Result<ByteView> Reader::mpint(std::size_t max_bytes) {
 }
 
 Result<std::vector<std::string_view>> Reader::name_list() {
-  SSH_TRY(s, cstring());
+  Reader probe = *this;
+  SSH_TRY(s, probe.cstring());
   std::vector<std::string_view> names;
-  if (s.empty()) return names;
+  if (s.empty()) {
+    *this = probe;
+    return names;
+  }
   std::size_t start = 0;
   for (;;) {
     std::size_t comma = s.find(',', start);
@@ -80,6 +95,7 @@ Result<std::vector<std::string_view>> Reader::name_list() {
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
+  *this = probe;
   return names;
 }
 

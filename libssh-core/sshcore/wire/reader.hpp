@@ -1,7 +1,7 @@
 // wire::Reader: a bounded view over SSH-encoded bytes (RFC 4251 section 5).
 //
-// Every getter either advances past a complete field or fails with kTruncated;
-// it never reads past the end and never copies. Strings come back as views into
+// Every getter either advances past a complete, valid field or fails and leaves
+// the Reader where it was; it never reads past the end and never copies. Strings come back as views into
 // the input, nested structures as sub-Readers (cf. BoringSSL's CBS).
 #pragma once
 
@@ -41,6 +41,7 @@ class Reader {
   ByteView rest() const { return rest_; }
 
  private:
+  static Result<ByteView> mpint_magnitude(ByteView s, std::size_t max_bytes);
   ByteView rest_;
 };
 

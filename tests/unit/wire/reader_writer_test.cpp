@@ -126,3 +126,16 @@ TEST(Wire, GarbageNeverCrashes) {
   }
   SUCCEED();
 }
+
+TEST(Wire, FailedGetterLeavesReaderUnchanged) {
+  Bytes b = hex("00000001ff" "00000002612c" "000000026100");
+  wire::Reader r{ByteView(b)};
+  EXPECT_FALSE(r.mpint(8));  // negative
+  EXPECT_EQ(r.remaining(), b.size());
+  ASSERT_TRUE(r.string());
+  EXPECT_FALSE(r.name_list());  // "a," has an empty name
+  EXPECT_EQ(r.remaining(), b.size() - 5);
+  ASSERT_TRUE(r.raw(6));
+  EXPECT_FALSE(r.cstring());  // holds a NUL
+  EXPECT_EQ(r.remaining(), 6u);
+}
