@@ -11,7 +11,9 @@
 namespace sshcore::crypto {
 
 // Fills `out` (1..1024 bytes) from the passphrase and salt with `rounds` rounds.
-// Fails on empty passphrase or salt, zero rounds or an out-of-range output size.
+// Fails (kInvalidArgument) as OpenSSH does on an empty passphrase or salt, a salt
+// over 1 MiB, zero rounds or an output size outside 1..1024. Intermediate state is
+// wiped.
 Result<void> bcrypt_pbkdf(ByteView passphrase, ByteView salt, std::uint32_t rounds,
                           std::span<std::uint8_t> out);
 

@@ -2,20 +2,12 @@
 
 #include <sodium.h>
 
-#include <stdexcept>
+#include "sshcore/crypto/sodium_runtime.hpp"
 
 namespace sshcore::crypto {
-namespace {
-void ensure_sodium() {
-  static const bool ready = [] {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
-    return true;
-  }();
-  (void)ready;
-}
-}  // namespace
 
 void random_bytes(std::span<std::uint8_t> out) {
+  if (out.empty()) return;  // an empty span may hold a null pointer; libsodium declares it nonnull
   ensure_sodium();
   randombytes_buf(out.data(), out.size());
 }
@@ -24,6 +16,11 @@ Bytes random_bytes(std::size_t n) {
   Bytes b(n);
   random_bytes(std::span<std::uint8_t>(b));
   return b;
+}
+
+void fill_random(const RandomSource& source, std::span<std::uint8_t> out) {
+  if (source) source(out);
+  else random_bytes(out);
 }
 
 std::uint32_t random_u32() {

@@ -27,9 +27,14 @@ const SymmetricCipherInfo* find_symmetric_cipher(std::string_view name);
 std::span<const SymmetricCipherInfo> symmetric_ciphers();
 
 // Encrypts or decrypts `data` in place; for AEAD rows, `tag` is written on encrypt
-// and checked on decrypt (kMacInvalid on mismatch). No padding is added or removed.
+// and checked on decrypt (kMacInvalid on mismatch, and `data` is then wiped so no
+// unauthenticated plaintext survives). `aad` is authenticated but not encrypted
+// (AEAD rows only; kInvalidArgument elsewhere when non-empty).
+// No padding is added or removed: CBC needs whole blocks (kInvalidArgument
+// otherwise), CTR and GCM take any length. OpenSSH's key format demands whole
+// blocks for every cipher; its parser checks `block_len` itself, as sshkey.c does.
 Result<void> symmetric_crypt(const SymmetricCipherInfo& cipher, ByteView key, ByteView iv,
                              std::span<std::uint8_t> data, bool encrypt,
-                             std::span<std::uint8_t> tag = {});
+                             std::span<std::uint8_t> tag = {}, ByteView aad = {});
 
 }  // namespace sshcore::crypto
