@@ -9,12 +9,26 @@
 #include "sshcore/base/result.hpp"
 #include "sshcore/keys/public_key.hpp"
 
+namespace sshcore::wire {
+class Reader;
+class Writer;
+}  // namespace sshcore::wire
+
 namespace sshcore::keys {
 
 class PrivateKey {
  public:
   // bits: 0 for the type's default; RSA 1024..16384, ECDSA picks the curve by type.
   static Result<PrivateKey> generate(KeyType type, unsigned bits = 0);
+
+  // An Ed25519 key from its 32-byte seed (RFC 8032's "secret key").
+  static Result<PrivateKey> from_ed25519_seed(ByteView seed);
+  // OpenSSH's private key serialisation (sshkey_private_serialize): string type
+  // name, then the type's fields. It is the private section of PROTOCOL.key and
+  // the key in the agent protocol's SSH2_AGENTC_ADD_IDENTITY. Reads one key,
+  // leaving what follows (comment, constraints) in `r`.
+  static Result<PrivateKey> read_private_fields(wire::Reader& r);
+  Result<void> write_private_fields(wire::Writer& w) const;
 
   const PublicKey& public_key() const;
   KeyType type() const { return public_key().type(); }
