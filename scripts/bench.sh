@@ -2,16 +2,59 @@
 # `make bench`: core primitives (Google Benchmark), then whole-program comparisons
 # against Debian's OpenSSH in the same run: median of N runs each, and the ratio
 # OpenSSH time / our time (above 1.0 = we are faster).
+#
+# BENCH_SECTIONS picks sections (default "core codec keygen"), e.g.
+# BENCH_SECTIONS=codec scripts/bench.sh build-rel for the packet codec alone.
 set -euo pipefail
 build=${1:-build}
 runs=${BENCH_RUNS:-11}
-ours="$(cd "$build/bin" && pwd)/ssh-keygen"
+sections=" ${BENCH_SECTIONS:-core codec keygen} "
+want() { [[ $sections == *" $1 "* ]]; }
 theirs=/usr/bin/ssh-keygen
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "== core primitives"
-"$build/bench/core_bench" --benchmark_min_time=0.2
+if want core; then
+  echo "== core primitives"
+  "$build/bench/core_bench" --benchmark_min_time=0.2
+fi
+
+# The packet codec (seal = PacketEncoder, open = PacketDecoder, payload bytes per
+# CPU second) beside the raw AEAD primitive as `openssl speed -evp` measures it
+# on this machine in the same run (also per CPU second); median of
+# CODEC_RUNS runs each. ratio = ours / openssl (target: >= 0.80 at 32 KiB).
+codec_vs_openssl() {
+  local reps=${CODEC_RUNS:-5}
+  echo
+  echo "== packet codec vs openssl speed -evp (median of $reps runs; ratio = ours / openssl)"
+  "$build/bench/core_bench" --benchmark_filter='BM_Packet(Encode|Decode)/(aes128_gcm|chacha20_poly1305)/' \
+    --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
+    --benchmark_min_time=0.3 --benchmark_format=csv 2>/dev/null > "$work/codec.csv"
+  local label evp name size dir ours_bps theirs_bps
+  for pair in "aes128_gcm aes-128-gcm aes128-gcm@openssh.com" \
+              "chacha20_poly1305 chacha20-poly1305 chacha20-poly1305@openssh.com"; do
+    read -r label evp name <<< "$pair"
+    for size in 16384 32768; do
+      for dir in Encode Decode; do
+        ours_bps=$(awk -F, -v n="BM_Packet${dir}/${label}/${size}_median" \
+          '{ gsub(/"/, "", $1) } $1 == n { printf "%.0f", $6 }' "$work/codec.csv")
+        local flag=""
+        [[ $dir == Decode ]] && flag=-decrypt
+        theirs_bps=$(for ((i = 0; i < reps; i++)); do
+            openssl speed -evp "$evp" $flag -bytes "$size" -seconds 1 2>/dev/null |
+              awk 'END { v = $NF; sub(/k$/, "", v); printf "%.0f\n", v * 1000 }'
+          done | sort -n | awk -v n="$reps" 'NR == int((n + 1) / 2)')
+        printf '%-31s %-6s %6d B   ours %7.0f MB/s   openssl %7.0f MB/s   ratio %s\n' \
+          "$name" "$( [[ $dir == Encode ]] && echo seal || echo open )" "$size" \
+          "$(awk -v b="$ours_bps" 'BEGIN { print b / 1e6 }')" "$(awk -v b="$theirs_bps" 'BEGIN { print b / 1e6 }')" \
+          "$(awk -v a="$ours_bps" -v b="$theirs_bps" 'BEGIN { printf "%.2f", a / b }')"
+      done
+    done
+  done
+}
+if want codec; then codec_vs_openssl; fi
+want keygen || exit 0
+ours="$(cd "$build/bin" && pwd)/ssh-keygen"
 
 # median wall time in milliseconds of running "$@" $runs times
 median_ms() {

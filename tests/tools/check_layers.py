@@ -8,8 +8,11 @@ import sys
 # Lowest first. io/ sits beside the stack: it may use any layer, none may use it.
 LAYERS = ["base", "wire", "crypto", "keys", "transport", "auth", "connection", "apps", "config"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]sshcore/([a-z_]+)/', re.M)
-FD_HEADERS = re.compile(r'^\s*#\s*include\s*<(sys/socket\.h|sys/select\.h|poll\.h|sys/epoll\.h|netinet/[^>]+|arpa/inet\.h|netdb\.h|sys/un\.h|fcntl\.h|fstream)>', re.M)
-FD_CALLS = re.compile(r'(?<![\w:.>])(?:::)?(socket|accept|accept4|connect|bind|listen|poll|ppoll|select|epoll_wait|recv|recvmsg|send|sendmsg|pipe|pipe2|dup2|open|openat|read|write|close|fopen|fdopen|fstat|mkstemp)\s*\(')
+# Touching a descriptor needs one of these headers; the core outside io/ may not
+# include them. (A call-based check would confuse methods such as Session::send.)
+FD_HEADERS = re.compile(r'^\s*#\s*include\s*<(sys/socket\.h|sys/select\.h|poll\.h|sys/epoll\.h|netinet/[^>]+|arpa/inet\.h|netdb\.h|sys/un\.h|fcntl\.h|unistd\.h|sys/stat\.h|fstream)>', re.M)
+# Global-namespace POSIX calls are unambiguous whatever the headers.
+FD_CALLS = re.compile(r'(?<![\w:])::(socket|accept|accept4|connect|bind|listen|poll|ppoll|select|epoll_wait|recv|recvmsg|send|sendmsg|pipe|pipe2|dup2|open|openat|read|write|close|fdopen|fstat|mkstemp)\s*\(')
 
 
 def strip_comments(text):
