@@ -140,7 +140,8 @@ Result<void> TransportSession::handle_packet(ByteView payload, std::uint32_t seq
   bool initial_kex = session_id_.empty() || (kex_ && kex_->initial());
   // Strict KEX (PROTOCOL 1.9): nothing but the key exchange itself until the
   // first NEWKEYS, so no message can be injected into the unprotected stream.
-  if (strict_ && initial_kex && !is_kex_message(number))
+  // A DISCONNECT only ends the session, so it is heard (with its reason).
+  if (strict_ && initial_kex && !is_kex_message(number) && number != msg::kDisconnect)
     return protocol_error("strict KEX violation: unexpected message type " + std::to_string(number) +
                           " during initial key exchange");
   if (ignore_next_kex_packet_ && number >= msg::kKexFirst && number <= msg::kKexLast) {
@@ -218,6 +219,7 @@ Result<void> TransportSession::handle_packet(ByteView payload, std::uint32_t seq
 Result<void> TransportSession::start_kex() {
   if (kex_) return {};
   kex_ = std::make_unique<KexRound>(*this, session_id_.empty());
+  kex_started_ = std::chrono::steady_clock::now();
   return kex_->send_kexinit();
 }
 
@@ -301,6 +303,13 @@ Result<void> TransportSession::request_rekey() {
 }
 
 Result<void> TransportSession::on_timer(std::chrono::steady_clock::time_point now) {
+  if (error_) return fail(*error_);
+  if (kex_ && config_.kex_timeout.count() > 0 && now - kex_started_ >= config_.kex_timeout) {
+    Error e{Errc::kInvalidArgument,
+            "Timeout during key exchange: no progress for " + std::to_string(config_.kex_timeout.count()) + " seconds"};
+    e.reason = DisconnectReason::kKeyExchangeFailed;
+    return fatal(std::move(e));
+  }
   if (config_.rekey_interval.count() > 0 && !kex_ && !session_id_.empty() &&
       now - last_kex_ >= config_.rekey_interval)
     return request_rekey();

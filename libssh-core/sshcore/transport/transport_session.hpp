@@ -51,6 +51,9 @@ struct TransportConfig {
   std::string compression = "none";      // e.g. "zlib@openssh.com,none" (server default)
   std::uint64_t rekey_limit_bytes = 0;   // 0: OpenSSH's default for the cipher's block size
   std::chrono::seconds rekey_interval{0};  // 0: no time-based rekey
+  // A key exchange that has not finished this long after it started ends the
+  // session (a stalled or malicious peer); checked by on_timer(). 0: no limit.
+  std::chrono::seconds kex_timeout{0};
   std::string identification_comment;
   std::vector<DhGroup> moduli;           // server, DH group exchange; empty: RFC 3526 groups
   std::vector<std::string> server_sig_algs;  // server: advertised in EXT_INFO (empty: not sent)
@@ -90,7 +93,8 @@ class TransportSession {
   // True while sending would only queue: producers of bulk data should wait (ANCHORS O3).
   bool kex_in_progress() const;
   Result<void> request_rekey();
-  // Time-based re-exchange (RekeyLimit's second value).
+  // The driver's clock: time-based re-exchange (RekeyLimit's second value) and
+  // the key exchange deadline. An error ends the session (DISCONNECT queued).
   Result<void> on_timer(std::chrono::steady_clock::time_point now);
   // After authentication: zlib@openssh.com starts in both directions.
   Result<void> enable_delayed_compression();
@@ -146,6 +150,7 @@ class TransportSession {
   bool compression_enabled_ = false;       // authentication done: delayed zlib is on
   std::uint64_t rekey_blocks_limit_ = 0;
   std::chrono::steady_clock::time_point last_kex_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point kex_started_ = last_kex_;
 };
 
 }  // namespace sshcore::transport

@@ -248,3 +248,50 @@ TEST(TransportSession, GarbageFromPeerNeverCrashes) {
   }
   SUCCEED();
 }
+
+TEST(TransportSession, StalledKeyExchangeTimesOutWithDisconnect) {
+  TransportConfig c = with("curve25519-sha256", "aes128-ctr");
+  c.kex_timeout = std::chrono::seconds(30);
+  TransportConfig s = with("curve25519-sha256", "aes128-ctr");
+  TransportPair p(c, s);
+  // The server's bytes never reach the client: it stalls mid exchange.
+  p.server().receive(p.client().pending_output());
+  p.client().consume_output(p.client().pending_output().size());
+  auto now = std::chrono::steady_clock::now();
+  EXPECT_TRUE(p.client().on_timer(now + std::chrono::seconds(5)));  // not yet
+  EXPECT_FALSE(p.client().closed());
+  auto r = p.client().on_timer(now + std::chrono::seconds(31));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, DisconnectReason::kKeyExchangeFailed);
+  EXPECT_NE(r.error().detail.find("Timeout during key exchange"), std::string::npos);
+  EXPECT_TRUE(p.client().closed());
+  EXPECT_FALSE(p.client().pending_output().empty());  // the DISCONNECT, for the driver to flush
+  // What the server receives is a DISCONNECT with that reason.
+  p.server().receive(p.client().pending_output());
+  bool saw = false;
+  for (int i = 0; i < 10; ++i) {
+    auto ev = p.server().next_event();
+    if (!ev || !ev->has_value()) break;
+    if ((*ev)->kind == TransportEventKind::kDisconnected) {
+      saw = true;
+      EXPECT_EQ((*ev)->reason, DisconnectReason::kKeyExchangeFailed);
+    }
+  }
+  EXPECT_TRUE(saw);
+}
+
+TEST(TransportSession, TimeBasedRekey) {
+  TransportConfig c = with("curve25519-sha256", "aes128-ctr");
+  c.rekey_interval = std::chrono::seconds(60);
+  TransportPair p(c, with("curve25519-sha256", "aes128-ctr"));
+  p.pump();
+  ASSERT_TRUE(p.both_ready());
+  auto now = std::chrono::steady_clock::now();
+  ASSERT_TRUE(p.client().on_timer(now + std::chrono::seconds(10)));
+  p.pump();
+  EXPECT_EQ(p.client().kex_count(), 1u);
+  ASSERT_TRUE(p.client().on_timer(now + std::chrono::seconds(61)));
+  p.pump();
+  EXPECT_EQ(p.client().kex_count(), 2u);
+  exchange_messages(p);
+}
