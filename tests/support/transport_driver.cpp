@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -127,6 +128,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const
     dup2(log, 1);
     dup2(log, 2);
     setsid();
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a test binary that was killed
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -271,7 +271,8 @@ TEST(TransportSession, StalledKeyExchangeTimesOutWithDisconnect) {
   bool saw = false;
   for (int i = 0; i < 10; ++i) {
     auto ev = p.server().next_event();
-    if (!ev || !ev->has_value()) break;
+    ASSERT_TRUE(ev) << ev.error().message();
+    if (!ev->has_value()) break;
     if ((*ev)->kind == TransportEventKind::kDisconnected) {
       saw = true;
       EXPECT_EQ((*ev)->reason, DisconnectReason::kKeyExchangeFailed);
