@@ -18,7 +18,7 @@ deps:
 
 build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) --target programs
 
 # Everything: the Release suite (unit, interop, layering), then the unit tests
 # under ASan+UBSan, then a short libFuzzer run of every fuzz target.
