@@ -1,3 +1,4 @@
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/crypto/symmetric_cipher.hpp"
 
 #include <openssl/evp.h>
@@ -33,9 +34,7 @@ const EVP_CIPHER* evp_cipher(std::string_view name) {
   return nullptr;
 }
 
-struct CtxFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
+using CtxFree = crypto::OpensslFree<EVP_CIPHER_CTX_free>;
 }  // namespace
 
 const SymmetricCipherInfo* find_symmetric_cipher(std::string_view name) {

@@ -1,3 +1,4 @@
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/crypto/umac.hpp"
 
 #include <openssl/evp.h>
@@ -15,9 +16,7 @@ namespace {
 
 constexpr std::size_t kAesBlock = 16;
 
-struct CtxFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }  // cleanses the schedule
-};
+using CtxFree = crypto::OpensslFree<EVP_CIPHER_CTX_free>;  // cleanses the schedule
 using AesCtx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 
 Result<AesCtx> aes128_ecb(ByteView key) {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/keys/key_family.hpp"
 
 namespace sshcore::keys::detail {
@@ -32,18 +33,10 @@ const Curve& curve_for(KeyType type) {
   throw std::logic_error("not an ECDSA key type");
 }
 
-struct GroupFree {
-  void operator()(EC_GROUP* g) const { EC_GROUP_free(g); }
-};
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
+using GroupFree = crypto::OpensslFree<EC_GROUP_free>;
+using EcdsaSigFree = crypto::OpensslFree<ECDSA_SIG_free>;
+using ParamBldFree = crypto::OpensslFree<OSSL_PARAM_BLD_free>;
+using ParamFree = crypto::OpensslFree<OSSL_PARAM_free>;
 
 unsigned significant_bits(ByteView be) {
   std::size_t i = 0;

@@ -1,3 +1,4 @@
+#include "sshcore/base/name_table.hpp"
 #include "sshcore/keys/key_type.hpp"
 
 #include <array>
@@ -27,13 +28,6 @@ constexpr std::array kSignatureAlgs{
     SignatureAlgInfo{"ssh-rsa", KeyType::kRsa, DigestAlg::kSha1},
 };
 
-template <class Table>
-constexpr bool names_unique(const Table& t) {
-  for (std::size_t i = 0; i < t.size(); ++i)
-    for (std::size_t j = i + 1; j < t.size(); ++j)
-      if (t[i].name == t[j].name) return false;
-  return true;
-}
 static_assert(names_unique(kSignatureAlgs), "duplicate signature algorithm");
 
 constexpr bool rows_in_enum_order() {

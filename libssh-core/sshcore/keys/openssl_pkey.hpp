@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/base/bytes.hpp"
 #include "sshcore/base/result.hpp"
 #include "sshcore/base/secret.hpp"
@@ -16,19 +17,11 @@
 
 namespace sshcore::keys::detail {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
+using PkeyFree = crypto::OpensslFree<EVP_PKEY_free>;
+using PkeyCtxFree = crypto::OpensslFree<EVP_PKEY_CTX_free>;
+using MdCtxFree = crypto::OpensslFree<EVP_MD_CTX_free>;
 // BN_clear_free: any BIGNUM we hold may be a private exponent.
-struct BnFree {
-  void operator()(BIGNUM* p) const { BN_clear_free(p); }
-};
+using BnFree = crypto::OpensslFree<BN_clear_free>;
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;

@@ -1,3 +1,4 @@
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/keys/pem_private_key.hpp"
 
 #include <openssl/decoder.h>
@@ -12,12 +13,8 @@
 namespace sshcore::keys::detail {
 namespace {
 
-struct DecoderFree {
-  void operator()(OSSL_DECODER_CTX* c) const { OSSL_DECODER_CTX_free(c); }
-};
-struct EncoderFree {
-  void operator()(OSSL_ENCODER_CTX* c) const { OSSL_ENCODER_CTX_free(c); }
-};
+using DecoderFree = crypto::OpensslFree<OSSL_DECODER_CTX_free>;
+using EncoderFree = crypto::OpensslFree<OSSL_ENCODER_CTX_free>;
 
 // The label of the first "-----BEGIN <label>-----" line, if the text starts with one.
 std::string_view pem_label(std::string_view text) {

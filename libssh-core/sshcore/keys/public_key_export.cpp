@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/base/encoding.hpp"
 #include "sshcore/keys/armor.hpp"
 #include "sshcore/keys/key_family.hpp"
@@ -21,12 +22,8 @@ constexpr std::string_view kSshComPrivateBegin = "---- BEGIN SSH2 ENCRYPTED PRIV
 // stays within RFC 4716's 72 bytes: longer comments are cut at 60 bytes.
 constexpr std::size_t kRfc4716CommentMax = 60;
 
-struct DecoderFree {
-  void operator()(OSSL_DECODER_CTX* c) const { OSSL_DECODER_CTX_free(c); }
-};
-struct EncoderFree {
-  void operator()(OSSL_ENCODER_CTX* c) const { OSSL_ENCODER_CTX_free(c); }
-};
+using DecoderFree = crypto::OpensslFree<OSSL_DECODER_CTX_free>;
+using EncoderFree = crypto::OpensslFree<OSSL_ENCODER_CTX_free>;
 
 Result<void> unsupported_for(const PublicKey& key, std::string_view what) {
   return fail(Errc::kKeyTypeUnsupported,

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/keys/key_family.hpp"
 
 namespace sshcore::keys::detail {
@@ -14,15 +15,9 @@ constexpr unsigned kMinBits = 1024;    // SSH_RSA_MINIMUM_MODULUS_SIZE
 constexpr unsigned kMaxBits = 16384;   // SSH_RSA_MAXIMUM_MODULUS_SIZE
 constexpr std::size_t kMaxBignumBytes = kMaxBits / 8;  // SSHBUF_MAX_BIGNUM
 
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct BnCtxFree {
-  void operator()(BN_CTX* c) const { BN_CTX_free(c); }
-};
+using ParamBldFree = crypto::OpensslFree<OSSL_PARAM_BLD_free>;
+using ParamFree = crypto::OpensslFree<OSSL_PARAM_free>;
+using BnCtxFree = crypto::OpensslFree<BN_CTX_free>;
 
 Result<void> check_modulus(const BIGNUM* n, const BIGNUM* e) {
   auto bits = static_cast<unsigned>(BN_num_bits(n));

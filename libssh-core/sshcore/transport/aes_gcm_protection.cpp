@@ -11,6 +11,7 @@
 #include <array>
 #include <cstring>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/transport/packet_protection.hpp"
 
 namespace sshcore::transport {
@@ -19,9 +20,7 @@ namespace {
 constexpr std::size_t kIvLen = 12;
 constexpr std::size_t kTagLen = 16;
 
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
+using CipherCtxFree = crypto::OpensslFree<EVP_CIPHER_CTX_free>;
 
 unexpected<Error> crypto_failure(const char* what) {
   return fail(Errc::kCryptoFailure, std::string("aes-gcm: ") + what);

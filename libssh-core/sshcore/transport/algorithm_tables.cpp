@@ -1,3 +1,4 @@
+#include "sshcore/base/name_table.hpp"
 #include "sshcore/transport/algorithm_tables.hpp"
 
 #include <array>
@@ -55,22 +56,9 @@ constexpr std::array kCompression{
     CompressionAlg{"zlib", false, kExplicitOnly},
 };
 
-template <class Table>
-constexpr bool names_unique(const Table& t) {
-  for (std::size_t i = 0; i < t.size(); ++i)
-    for (std::size_t j = i + 1; j < t.size(); ++j)
-      if (t[i].name == t[j].name) return false;
-  return true;
-}
 static_assert(names_unique(kCiphers) && names_unique(kMacs) && names_unique(kKex) &&
               names_unique(kCompression), "duplicate algorithm name");
 
-template <class Table>
-auto find_in(const Table& t, std::string_view name) -> decltype(&t[0]) {
-  for (const auto& row : t)
-    if (row.name == name) return &row;
-  return nullptr;
-}
 
 template <class Table>
 std::string defaults_of(const Table& t) {
@@ -89,10 +77,10 @@ std::span<const MacAlg> mac_algs() { return kMacs; }
 std::span<const KexAlg> kex_algs() { return kKex; }
 std::span<const CompressionAlg> compression_algs() { return kCompression; }
 
-const CipherAlg* find_cipher(std::string_view name) { return find_in(kCiphers, name); }
-const MacAlg* find_mac(std::string_view name) { return find_in(kMacs, name); }
-const KexAlg* find_kex(std::string_view name) { return find_in(kKex, name); }
-const CompressionAlg* find_compression(std::string_view name) { return find_in(kCompression, name); }
+const CipherAlg* find_cipher(std::string_view name) { return find_by_name(kCiphers, name); }
+const MacAlg* find_mac(std::string_view name) { return find_by_name(kMacs, name); }
+const KexAlg* find_kex(std::string_view name) { return find_by_name(kKex, name); }
+const CompressionAlg* find_compression(std::string_view name) { return find_by_name(kCompression, name); }
 
 std::string default_ciphers() { return defaults_of(kCiphers); }
 std::string default_macs() { return defaults_of(kMacs); }

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstring>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/transport/packet_protection.hpp"
 
 namespace sshcore::transport {
@@ -22,15 +23,9 @@ constexpr std::size_t kTagLen = 16;
 constexpr std::size_t kPolyKeyLen = 32;
 constexpr std::size_t kChaChaBlock = 64;
 
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-struct MacCtxFree {
-  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-};
-struct MacFree {
-  void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
-};
+using CipherCtxFree = crypto::OpensslFree<EVP_CIPHER_CTX_free>;
+using MacCtxFree = crypto::OpensslFree<EVP_MAC_CTX_free>;
+using MacFree = crypto::OpensslFree<EVP_MAC_free>;
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
 

@@ -15,21 +15,16 @@
 #include <cstring>
 #include <optional>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/crypto/umac.hpp"
 #include "sshcore/transport/packet_protection.hpp"
 
 namespace sshcore::transport {
 namespace {
 
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-struct MacCtxFree {
-  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
-};
-struct MacFree {
-  void operator()(EVP_MAC* m) const { EVP_MAC_free(m); }
-};
+using CipherCtxFree = crypto::OpensslFree<EVP_CIPHER_CTX_free>;
+using MacCtxFree = crypto::OpensslFree<EVP_MAC_CTX_free>;
+using MacFree = crypto::OpensslFree<EVP_MAC_free>;
 
 struct BlockCipher {
   std::string_view name;

@@ -1,3 +1,4 @@
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/transport/openssl_kex_key.hpp"
 
 #include <openssl/bn.h>
@@ -10,19 +11,11 @@
 
 namespace sshcore::transport {
 namespace {
-struct CtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
+using CtxFree = crypto::OpensslFree<EVP_PKEY_CTX_free>;
 using CtxPtr = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_clear_free(b); }
-};
-struct BldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
+using BnFree = crypto::OpensslFree<BN_clear_free>;
+using BldFree = crypto::OpensslFree<OSSL_PARAM_BLD_free>;
+using ParamFree = crypto::OpensslFree<OSSL_PARAM_free>;
 using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 
 // Pushes the group's parameters: its name, or p and g (kept alive in `keep`).

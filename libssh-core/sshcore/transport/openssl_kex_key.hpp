@@ -7,15 +7,14 @@
 #include <string>
 #include <utility>
 
+#include "sshcore/crypto/openssl_handles.hpp"
 #include "sshcore/base/bytes.hpp"
 #include "sshcore/base/result.hpp"
 #include "sshcore/base/secret.hpp"
 
 namespace sshcore::transport {
 
-struct EvpPkeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
+using EvpPkeyFree = crypto::OpensslFree<EVP_PKEY_free>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 
 // Which group a key lives in: "EC" with a named curve ("P-256"), "DH" with a
