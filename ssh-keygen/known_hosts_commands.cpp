@@ -88,7 +88,10 @@ int do_known_hosts(Invocation& inv) {
   if (!st.ok()) fatal("Cannot stat {}: {}", path, std::strerror(st.error));
   auto data = io::read_file(path);
   if (!data) fatal("hostkeys_foreach: {}", ssh_err(data.error()));
-  std::vector<auth::KnownHostsEntry> entries = auth::parse_known_hosts(sshcore::as_chars(*data));
+  // Only -F -l prints keys; finding, removing and hashing need the hosts fields.
+  std::vector<auth::KnownHostsEntry> entries = auth::parse_known_hosts(
+      sshcore::as_chars(*data), o.find_host && o.print_fingerprint ? auth::KnownHostsKeys::kParse
+                                                                    : auth::KnownHostsKeys::kSkip);
   const std::string name = o.rr_hostname.value_or("");
 
   if (o.find_host && o.delete_host) return find_and_delete_to_stdout(o, path, name, entries);

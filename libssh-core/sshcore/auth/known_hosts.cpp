@@ -152,7 +152,7 @@ void parse_key(KnownHostsEntry& e) {
   e.comment = std::string(skip_blanks(rest.substr(blob_len)));
 }
 
-KnownHostsEntry parse_line(std::size_t number, std::string_view line) {
+KnownHostsEntry parse_line(std::size_t number, std::string_view line, KnownHostsKeys keys) {
   KnownHostsEntry e;
   e.line_number = number;
   e.line = std::string(line);
@@ -184,13 +184,13 @@ KnownHostsEntry parse_line(std::size_t number, std::string_view line) {
     e.key_error = e.invalid;
     return e;
   }
-  parse_key(e);
+  if (keys == KnownHostsKeys::kParse) parse_key(e);
   return e;
 }
 
 }  // namespace
 
-std::vector<KnownHostsEntry> parse_known_hosts(std::string_view text) {
+std::vector<KnownHostsEntry> parse_known_hosts(std::string_view text, KnownHostsKeys keys) {
   std::vector<KnownHostsEntry> entries;
   std::size_t number = 0;
   while (!text.empty()) {
@@ -199,7 +199,7 @@ std::vector<KnownHostsEntry> parse_known_hosts(std::string_view text) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     // OpenSSH handles lines as C strings: nothing after a NUL exists for it.
     line = line.substr(0, line.find('\0'));
-    entries.push_back(parse_line(++number, line));
+    entries.push_back(parse_line(++number, line, keys));
   }
   return entries;
 }

@@ -110,7 +110,12 @@ struct KnownHostsEntry {
 
 // Every line of the file becomes one entry; garbage never aborts the parse. Lines end at '\n';
 // a last line without '\n' counts; an empty text has no lines.
-std::vector<KnownHostsEntry> parse_known_hosts(std::string_view text);
+// kSkip leaves `key`, `key_error` and `comment` empty: what -F, -R and -H need
+// is the hosts field and the line's validity, and decoding every key (RSA
+// through libcrypto) is most of the cost on a large file, as OpenSSH knows
+// (hostkeys_foreach parses keys only when asked, HKF_WANT_PARSE_KEY).
+enum class KnownHostsKeys : std::uint8_t { kParse, kSkip };
+std::vector<KnownHostsEntry> parse_known_hosts(std::string_view text, KnownHostsKeys keys = KnownHostsKeys::kParse);
 
 // ---- ssh-keygen -F (and ssh's host key lookup) -----------------------------------
 
