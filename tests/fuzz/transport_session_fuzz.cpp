@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "sshcore/base/log.hpp"
 #include "sshcore/keys/private_key.hpp"
 #include "sshcore/keys/signer.hpp"
 #include "sshcore/transport/packet_codec.hpp"
@@ -22,6 +23,13 @@ std::shared_ptr<keys::Signer> host_key() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool quiet = [] {  // every rejected input logs an error otherwise
+    log::Options o;
+    o.level = log::Level::kQuiet;
+    log::init(o);
+    return true;
+  }();
+  (void)quiet;
   if (size < 1) return 0;
   TransportConfig config;
   config.role = (data[0] & 1) ? Role::kServer : Role::kClient;

@@ -80,6 +80,7 @@ void TransportSession::receive(ByteView bytes) {
     std::size_t used = 0;
     auto r = version_.feed(bytes, used);
     if (!r) {
+      log::error("{}", r.error().detail);
       error_ = r.error();
       closed_ = true;  // no packet layer yet: nothing to send, the driver just closes
       return;
@@ -94,6 +95,7 @@ void TransportSession::receive(ByteView bytes) {
 }
 
 unexpected<Error> TransportSession::fatal(Error e) {
+  if (!error_) log::error("{}", e.detail);  // what ended the session, in OpenSSH's words
   if (!closed_) {
     DisconnectReason reason = e.reason == DisconnectReason::kNone ? DisconnectReason::kProtocolError : e.reason;
     if (e.reason == DisconnectReason::kNone) e.reason = reason;

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "sshcore/base/encoding.hpp"
+#include "sshcore/base/log.hpp"
 #include "sshcore/transport/transport_messages.hpp"
 #include "support/process.hpp"
 #include "support/transport_pair.hpp"
@@ -295,4 +298,20 @@ TEST(TransportSession, TimeBasedRekey) {
   p.pump();
   EXPECT_EQ(p.client().kex_count(), 2u);
   exchange_messages(p);
+}
+
+TEST(TransportSession, FatalErrorsAreLoggedInOpenSshWords) {
+  std::string path = std::filesystem::temp_directory_path() / "sshpp-transport-log-test.log";
+  std::filesystem::remove(path);
+  sshcore::log::Options o;
+  o.level = sshcore::log::Level::kInfo;
+  o.sink = sshcore::log::Sink::kFile;
+  o.file = path;
+  sshcore::log::init(o);
+  TransportPair p(with("curve25519-sha256", "aes128-cbc"), with("curve25519-sha256", "aes256-ctr"));
+  p.pump();
+  sshcore::log::init(sshcore::log::Options{});
+  std::string logged = sshpp::test::read_text(path);
+  std::filesystem::remove(path);
+  EXPECT_NE(logged.find("no matching cipher found: client aes128-cbc server aes256-ctr"), std::string::npos) << logged;
 }
