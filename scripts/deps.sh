@@ -4,8 +4,8 @@
 # Usage: scripts/deps.sh [build|test|fuzz|bench|demo]...
 set -euo pipefail
 
-build_pkgs=(cmake ninja-build g++ pkg-config make libsodium-dev libssl-dev zlib1g-dev libfmt-dev)
-test_pkgs=(libgtest-dev python3 openssh-client openssh-server procps)
+build_pkgs=(cmake ninja-build g++ pkg-config make libsodium-dev libssl-dev zlib1g-dev libfmt-dev libseccomp-dev libpam0g-dev libcrypt-dev)
+test_pkgs=(libgtest-dev python3 openssh-client openssh-server procps tmux)
 fuzz_pkgs=(clang libclang-rt-dev)
 bench_pkgs=(libbenchmark-dev openssl openssh-client)
 demo_pkgs=(openssh-client)
