@@ -82,6 +82,8 @@ class AesGcmProtection final : public PacketProtection {
     return {};
   }
 
+  Result<SecretBytes> running_iv() const override { return SecretBytes(ByteView(iv_)); }
+
  private:
   // Sets this packet's IV, advances the invocation counter for the next one and
   // feeds the length as additional data.

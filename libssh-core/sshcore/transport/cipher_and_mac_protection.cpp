@@ -119,6 +119,14 @@ class CipherAndMacProtection final : public PacketProtection {
     return {};
   }
 
+  // CTR's next counter block or CBC's last ciphertext block, as OpenSSL keeps it.
+  Result<SecretBytes> running_iv() const override {
+    SecretBytes iv(static_cast<std::size_t>(EVP_CIPHER_CTX_get_iv_length(cipher_.get())));
+    if (EVP_CIPHER_CTX_get_updated_iv(cipher_.get(), iv.data(), iv.size()) != 1)
+      return crypto_failure(cipher_name(), "running IV");
+    return iv;
+  }
+
   void spend_mac_time(std::uint32_t seq, std::size_t length) override {
     static constexpr std::array<std::uint8_t, 1024> kFiller{};
     std::array<std::uint8_t, kMaxTagLen> sink{};

@@ -94,6 +94,24 @@ Result<void> PacketEncoder::set_protection(std::unique_ptr<PacketProtection> pro
   return compressor_.configure(compression);
 }
 
+Result<CodecHandoff> PacketEncoder::handoff() const {
+  if (begun_ || compressor_.active())
+    return fail(Errc::kInvalidArgument, "packet encoder busy: cannot hand off");
+  return CodecHandoff{seq_, counters_, total_bytes_, to_bytes(out_.view()), std::nullopt};
+}
+
+Result<void> PacketEncoder::resume(const CodecHandoff& state, std::unique_ptr<PacketProtection> protection,
+                                   CompressionMode compression) {
+  if (state.packet_length) return fail(Errc::kInvalidArgument, "encoder state with a packet length");
+  SSH_TRY_VOID(set_protection(std::move(protection), compression));
+  seq_ = state.sequence_number;
+  counters_ = state.counters;
+  total_bytes_ = state.total_bytes;
+  out_.clear();
+  out_.append(state.queued);
+  return {};
+}
+
 std::size_t PacketEncoder::max_payload_size() const {
   // The longest packet_length that keeps the padded span a block multiple,
   // filled with the minimum padding.
@@ -197,6 +215,30 @@ Result<void> PacketDecoder::set_protection(std::unique_ptr<PacketProtection> pro
   protection_ = std::move(protection);
   counters_ = {};
   return decompressor_.configure(compression);
+}
+
+Result<CodecHandoff> PacketDecoder::handoff() const {
+  if (error_ || discard_left_ != 0 || decompressor_.active())
+    return fail(Errc::kInvalidArgument, "packet decoder busy: cannot hand off");
+  return CodecHandoff{seq_, counters_, total_bytes_, to_bytes(in_.view()), packet_length_};
+}
+
+Result<void> PacketDecoder::resume(const CodecHandoff& state, std::unique_ptr<PacketProtection> protection,
+                                   CompressionMode compression) {
+  if (!protection) return fail(Errc::kInvalidArgument, "no packet protection");
+  if (state.packet_length &&
+      (state.queued.size() < protection->length_prefix_len() || *state.packet_length < 5 ||
+       *state.packet_length > kPacketMaxSize))
+    return fail(Errc::kInvalidFormat, "handed-off packet head does not fit");
+  packet_length_.reset();
+  SSH_TRY_VOID(set_protection(std::move(protection), compression));
+  seq_ = state.sequence_number;
+  counters_ = state.counters;
+  total_bytes_ = state.total_bytes;
+  in_.clear();
+  in_.append(state.queued);
+  packet_length_ = state.packet_length;
+  return {};
 }
 
 void PacketDecoder::receive(ByteView bytes) {

@@ -69,6 +69,18 @@ class ByteQueue {
   std::size_t cap_ = 0, begin_ = 0, end_ = 0;
 };
 
+// One direction of a running codec as privilege separation hands it from the
+// pre-auth child to the user child (DESIGN.md section 6), beside the protection's
+// export_keys(). Compression is never in it: a handoff happens only while no
+// zlib stream runs (zlib@openssh.com starts after authentication, in the child).
+struct CodecHandoff {
+  std::uint32_t sequence_number = 0;
+  TrafficCounters counters;
+  std::uint64_t total_bytes = 0;
+  Bytes queued;  // encoder: protected output not yet written; decoder: input not yet decoded
+  std::optional<std::uint32_t> packet_length;  // decoder: the head is already decrypted
+};
+
 class PacketEncoder {
  public:
   PacketEncoder();  // "none", sequence number 0
@@ -110,6 +122,12 @@ class PacketEncoder {
   std::uint64_t total_bytes() const { return total_bytes_; }
   const PacketProtection& protection() const { return *protection_; }
   bool compression_active() const { return compressor_.active(); }
+
+  // kInvalidArgument while a payload is begun or a zlib stream runs.
+  Result<CodecHandoff> handoff() const;
+  // Continues a handed-off direction under `protection` (made from export_keys()).
+  Result<void> resume(const CodecHandoff& state, std::unique_ptr<PacketProtection> protection,
+                      CompressionMode compression);
 
  private:
   void fill_padding(std::span<std::uint8_t> padding);
@@ -173,6 +191,11 @@ class PacketDecoder {
   std::size_t buffered() const { return in_.size(); }
   const PacketProtection& protection() const { return *protection_; }
   bool compression_active() const { return decompressor_.active(); }
+
+  // kInvalidArgument after an error, while discarding, or while a zlib stream runs.
+  Result<CodecHandoff> handoff() const;
+  Result<void> resume(const CodecHandoff& state, std::unique_ptr<PacketProtection> protection,
+                      CompressionMode compression);
 
  private:
   unexpected<Error> fail_session(Error e);

@@ -41,6 +41,15 @@ std::uint64_t PacketProtection::max_blocks() const {
 
 void PacketProtection::spend_mac_time(std::uint32_t, std::size_t) {}
 
+Result<SecretBytes> PacketProtection::running_iv() const { return keys_.iv; }
+
+Result<DirectionKeys> PacketProtection::export_keys() const {
+  DirectionKeys out = keys_;
+  SSH_TRY(iv, running_iv());
+  out.iv = std::move(iv);
+  return out;
+}
+
 std::unique_ptr<PacketProtection> PacketProtection::none() { return std::make_unique<NoProtection>(); }
 
 Result<std::unique_ptr<PacketProtection>> PacketProtection::create(const CipherAlg& cipher,
@@ -51,14 +60,18 @@ Result<std::unique_ptr<PacketProtection>> PacketProtection::create(const CipherA
     if (mac != nullptr) return fail(Errc::kInvalidArgument, "cipher none takes no MAC");
     return none();
   }
+  Result<std::unique_ptr<PacketProtection>> made = fail(Errc::kInternal, "no protection");
   if (cipher.aead()) {
     if (mac != nullptr)
       return fail(Errc::kInvalidArgument, std::string(cipher.name) + " needs no MAC");
-    if (cipher.name == kChaCha20Poly1305Name) return make_chacha20_poly1305_protection(cipher, keys);
-    return make_aes_gcm_protection(cipher, keys, direction);
+    made = cipher.name == kChaCha20Poly1305Name ? make_chacha20_poly1305_protection(cipher, keys)
+                                                : make_aes_gcm_protection(cipher, keys, direction);
+  } else {
+    if (mac == nullptr) return fail(Errc::kInvalidArgument, std::string(cipher.name) + " needs a MAC");
+    made = make_cipher_and_mac_protection(cipher, *mac, keys, direction);
   }
-  if (mac == nullptr) return fail(Errc::kInvalidArgument, std::string(cipher.name) + " needs a MAC");
-  return make_cipher_and_mac_protection(cipher, *mac, keys, direction);
+  if (made) (*made)->keys_ = keys;
+  return made;
 }
 
 }  // namespace sshcore::transport

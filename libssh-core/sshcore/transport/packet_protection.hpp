@@ -99,6 +99,14 @@ class PacketProtection {
   // so that the moment of the disconnect does not tell which check failed.
   virtual void spend_mac_time(std::uint32_t seq, std::size_t length);
 
+  // Privilege separation hands a running session to another process (DESIGN.md
+  // section 6). The keys this protection was made with, the IV replaced by the
+  // running position: CTR's counter block, CBC's chaining block, GCM's
+  // invocation counter; chacha20-poly1305 keeps none beyond the sequence number.
+  // create() with these keys continues the stream where this one stands (at a
+  // packet boundary, or after an MtE head that decrypt_length() already did).
+  Result<DirectionKeys> export_keys() const;
+
  protected:
   struct Shape {
     std::string_view cipher_name;
@@ -110,6 +118,8 @@ class PacketProtection {
     bool discard_on_error;
   };
   explicit PacketProtection(const Shape& shape);
+  // The current IV for export_keys(); the default is the one made with.
+  virtual Result<SecretBytes> running_iv() const;
 
  private:
   std::string_view cipher_name_;
@@ -119,6 +129,7 @@ class PacketProtection {
   std::size_t aad_len_;
   bool plaintext_;
   bool discard_on_error_;
+  DirectionKeys keys_;  // kept by create() for export_keys()
 };
 
 // The families behind create(), one implementation file each. They check key

@@ -38,6 +38,7 @@
 namespace sshcore::transport {
 
 class KexRound;
+struct TransportStateCodec;
 
 // Host key algorithms we offer/accept, OpenSSH's order (certificates come later).
 std::string default_host_key_algorithms();
@@ -117,6 +118,7 @@ class TransportSession {
 
  private:
   friend class KexRound;
+  friend struct TransportStateCodec;  // privilege separation's handoff (transport_state.hpp)
   Result<void> handle_packet(ByteView payload, std::uint32_t seq);
   Result<void> start_kex();
   Result<void> send_now(ByteView payload);   // bypasses the KEX queue (transport messages)
