@@ -1,0 +1,80 @@
+// Our receive window for one channel (RFC 4254 section 5.2), with HPN-SSH-style growth.
+//
+// The rule, in full:
+//  - A channel starts with OpenSSH's session window (CHAN_SES_WINDOW_DEFAULT, 64 x 32 KiB =
+//    2 MiB) and max packet (CHAN_SES_PACKET_DEFAULT, 32 KiB) unless its WindowConfig says otherwise.
+//  - Bytes the peer sends are "backlog" until the application reports them consumed
+//    (ConnectionSession::consume). Consumed bytes are returned to the peer in one
+//    WINDOW_ADJUST once they reach half the current window (OpenSSH's
+//    channel_check_window does the same), never one adjust per packet.
+//  - Growth (the receive-side auto-tuning of HPN-SSH and of TCP): the credit we
+//    hand out limits a sender to one window per round trip. If the application
+//    consumed a whole window's worth of bytes within `fast_drain` (default 100 ms,
+//    a generous round trip), the channel moves at least window/fast_drain and a
+//    round trip that long would stall it: the window doubles, up to `max_window`
+//    (default 16 MiB), and the extra credit rides on the next adjust. So the window
+//    settles near rate x fast_drain. A slow consumer never grows it; memory per
+//    channel stays bounded by max_window; the window never shrinks (credit already
+//    granted cannot be taken back).
+//  - Data beyond the credit follows OpenSSH's channel_input_data: the excess packet
+//    is logged ("channel N: rcvd too much data ...") and dropped, and once the excess
+//    exceeds 10% of the window the connection ends ("channel N: peer ignored channel
+//    window"). A packet larger than our max packet is logged ("rcvd big packet") and dropped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include "sshcore/base/result.hpp"
+
+namespace sshcore::connection {
+
+inline constexpr std::uint32_t kDefaultMaxPacket = 32 * 1024;          // CHAN_SES_PACKET_DEFAULT
+inline constexpr std::uint32_t kDefaultWindow = 64 * kDefaultMaxPacket;  // CHAN_SES_WINDOW_DEFAULT
+inline constexpr std::uint32_t kDefaultMaxWindow = 16 * 1024 * 1024;     // growth cap per channel
+// The largest data chunk we put in one CHANNEL_DATA, whatever the peer's max packet
+// says: a peer may offer 256 KiB (HPN-SSH), but the whole packet must stay under
+// the transport's PACKET_MAX_SIZE (256 KiB) with its header and padding.
+inline constexpr std::uint32_t kMaxDataChunk = 256 * 1024 - 1024;
+
+struct WindowConfig {
+  std::uint32_t initial_window = kDefaultWindow;
+  std::uint32_t max_packet = kDefaultMaxPacket;  // what we advertise; up to 256 KiB
+  std::uint32_t max_window = kDefaultMaxWindow;  // growth cap; == initial_window: no growth
+  std::chrono::milliseconds fast_drain{100};
+};
+
+using Clock = std::chrono::steady_clock;
+
+class ReceiveWindow {
+ public:
+  explicit ReceiveWindow(const WindowConfig& config = {});
+
+  // What the peer may still send without an adjust.
+  std::uint32_t credit() const { return credit_; }
+  std::uint32_t window() const { return window_; }           // current size (grows)
+  std::uint32_t max_packet() const { return max_packet_; }
+  std::uint32_t backlog() const { return backlog_; }         // received, not yet consumed
+  std::uint32_t unreported() const { return consumed_; }     // consumed, not yet returned
+  std::uint64_t excess() const { return excess_; }           // dropped bytes over the credit
+
+  enum class Verdict : std::uint8_t { kAccept, kDropTooBig, kDropOverWindow, kFatal };
+  // A data packet of n bytes arrived at `now`. kAccept takes it into the backlog;
+  // the drops leave the window alone (logged by the caller as OpenSSH does); kFatal:
+  // the peer ignored the window beyond the 10% grace.
+  Verdict on_receive(std::uint32_t n, Clock::time_point now);
+  // The application consumed n bytes (clamped to the backlog). Returns the
+  // WINDOW_ADJUST amount to send now, or nothing.
+  std::optional<std::uint32_t> on_consume(std::uint32_t n, Clock::time_point now);
+
+ private:
+  std::uint32_t window_, max_window_, max_packet_;
+  std::uint32_t credit_, backlog_ = 0, consumed_ = 0;
+  std::uint64_t excess_ = 0;
+  std::chrono::milliseconds fast_drain_;
+  std::optional<Clock::time_point> epoch_start_;  // when the current window's worth began
+  std::uint64_t epoch_bytes_ = 0;                 // consumed since then
+};
+
+}  // namespace sshcore::connection
