@@ -56,6 +56,9 @@ enum class PasswordOutcome : std::uint8_t { kAccepted, kRejected, kChangeRequire
 struct KbdintStep {
   enum class Kind : std::uint8_t { kPrompts, kSuccess, kFailure } kind = Kind::kFailure;
   MsgUserauthInfoRequest request;   // kPrompts
+  // The device that ran ("pam", "bsdauth"): matched against AuthenticationMethods'
+  // "keyboard-interactive:pam" and shown in logs. Empty: none named.
+  std::string submethod;
 };
 
 class AuthPolicy {
@@ -81,6 +84,13 @@ class AuthPolicy {
                                 ByteView signed_data, ByteView signature) = 0;
 
   virtual PasswordOutcome password(std::string_view user, const SecretBytes& password) = 0;
+  // After kChangeRequired the client sends the old and a new password (RFC 4252
+  // section 8). OpenSSH's server never asks for this (it changes expired passwords in
+  // the session), so the default refuses.
+  virtual PasswordOutcome change_password(std::string_view /*user*/, const SecretBytes& /*old_password*/,
+                                          const SecretBytes& /*new_password*/) {
+    return PasswordOutcome::kRejected;
+  }
 
   // keyboard-interactive: the first step for `submethods`, then one step per response.
   virtual KbdintStep kbdint_start(std::string_view user, std::string_view submethods) = 0;
