@@ -122,4 +122,12 @@ int PtySession::wait(int timeout_ms) {
   return -1;
 }
 
+void PtySession::resize(unsigned short rows, unsigned short cols) {
+  winsize size{};
+  size.ws_row = rows;
+  size.ws_col = cols;
+  if (master_ >= 0 && ::ioctl(master_, TIOCSWINSZ, &size) != 0)
+    ADD_FAILURE() << "TIOCSWINSZ: " << std::strerror(errno);
+}
+
 }  // namespace sshpp::test

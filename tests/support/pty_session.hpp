@@ -29,6 +29,9 @@ class PtySession {
   bool expect(std::string_view text, int timeout_ms = 20000);
   // Types `text` (add "\n" for Enter).
   void send(std::string_view text);
+  // Sets the terminal's size (TIOCSWINSZ on our side): the program gets SIGWINCH, as
+  // when a user resizes the window.
+  void resize(unsigned short rows, unsigned short cols);
   // Closes our side after draining the output; returns the exit status
   // (128+signal when killed; -1 if it did not end within the timeout).
   int wait(int timeout_ms = 60000);
