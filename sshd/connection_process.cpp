@@ -16,6 +16,7 @@
 #include "monitor_channel.hpp"
 #include "monitor_messages.hpp"
 #include "monitor_proxies.hpp"
+#include "pam_session.hpp"
 #include "preauth_driver.hpp"
 #include "preauth_log_relay.hpp"
 #include "preauth_sandbox.hpp"
@@ -308,6 +309,26 @@ int run_connection(ConnectionSetup setup) {
   bool records = ::geteuid() == 0;
   if (records && context.options.flag("PrintLastLog")) context.login_message = last_login_message(context.user.uid);
   set_process_title("{} [priv]", context.user.name);
+  // UsePAM: account, credentials and session stacks run here in the monitor before the
+  // user child forks, as OpenSSH's sshd does (pam_limits and pam_loginuid change the
+  // calling process, which the child inherits); the stacks close when this ends.
+  std::optional<PamSession> pam;
+  if (context.options.flag("UsePAM")) {
+    pam.emplace();
+    if (auto started = pam->start(local_policy.pam_service(), context.user.name, addresses.host_or_ip()); !started) {
+      log::error("PAM: {}", started.error().detail);
+      return 255;
+    }
+    if (auto account = pam->account(); !account) {
+      log::error("Access denied for user {} by PAM account configuration", context.user.name);
+      return 255;
+    }
+    if (auto credentials = pam->establish_credentials(); !credentials)
+      log::debug1("PAM: {}", credentials.error().detail);
+    if (auto opened = pam->open_session(); !opened) log::error("PAM: {}", opened.error().detail);
+    context.pam_environment = pam->environment();
+    context.login_message = pam->take_messages() + context.login_message;  // motd before "Last login"
+  }
 
   auto post_pair = MonitorChannel::make_pair();
   if (!post_pair) return 255;
@@ -348,6 +369,7 @@ int run_connection(ConnectionSetup setup) {
     }
   }
   (void)wait_for(user_pid);
+  if (pam) pam->close();
   for (const auto& tty : ttys) {
     if (!records) continue;
     (void)record_logout(user_pid, tty, user.name);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "pam_handle.hpp"
 #include "sshcore/base/log.hpp"
 #include "sshcore/wire/reader.hpp"
 #include "sshcore/wire/writer.hpp"
@@ -22,7 +23,8 @@ namespace log = sshcore::log;
 namespace auth = sshcore::auth;
 using sshcore::SecretBytes;
 
-// Helper -> monitor: kMessage (u32 PAM style, string text) or kDone (u8 outcome).
+// Helper -> monitor: kMessage (u32 PAM style, string text) or kDone (u8 outcome,
+// string pam_strerror of the step that failed, empty when PAM did not fail).
 // Monitor -> helper: string response to the last prompt.
 enum class Frame : std::uint8_t { kMessage = 1, kDone = 2 };
 constexpr std::size_t kMaxFrame = 64 * 1024;
@@ -81,36 +83,34 @@ int relay_conversation(int n, const struct pam_message** msg, struct pam_respons
   *resp = replies;
   return PAM_SUCCESS;
 fail:
-  for (int i = 0; i < n; ++i)
-    if (replies[i].resp != nullptr) {
-      sshcore::secure_wipe(replies[i].resp, std::strlen(replies[i].resp));
-      std::free(replies[i].resp);
-    }
-  std::free(replies);
+  free_pam_responses(replies, n);
   return PAM_CONV_ERR;
 }
 
 [[noreturn]] void run_helper(const KbdintSpec& spec, int fd) {
   HelperContext ctx{fd};
   pam_conv conv{&relay_conversation, &ctx};
-  pam_handle_t* pamh = nullptr;
   auth::PasswordOutcome outcome = auth::PasswordOutcome::kRejected;
-  int rc = pam_start(spec.pam_service.c_str(), spec.user.c_str(), &conv, &pamh);
-  if (rc == PAM_SUCCESS) {
-    pam_set_item(pamh, PAM_RHOST, spec.rhost.c_str());
-    pam_set_item(pamh, PAM_TTY, "ssh");
-    rc = pam_authenticate(pamh, 0);
-    if (rc == PAM_SUCCESS && spec.valid) {
-      int acct = pam_acct_mgmt(pamh, 0);
+  std::string failure;
+  if (auto pam = PamHandle::start(spec.pam_service, spec.user, conv, spec.rhost)) {
+    int rc = pam->note(pam_authenticate(pam->get(), 0));
+    if (rc != PAM_SUCCESS) {
+      failure = pam->error_text(rc);
+    } else if (spec.valid) {
+      int acct = pam_acct_mgmt(pam->get(), 0);
       if (acct == PAM_SUCCESS)
         outcome = auth::PasswordOutcome::kAccepted;
       else if (acct == PAM_NEW_AUTHTOK_REQD)
         outcome = auth::PasswordOutcome::kChangeRequired;
+      else
+        failure = pam->error_text(acct);
     }
-    pam_end(pamh, rc);
-  }
-  std::uint8_t done[2] = {static_cast<std::uint8_t>(Frame::kDone), static_cast<std::uint8_t>(outcome)};
-  send_frame(fd, done);
+  }  // pam_end before the result goes out
+  sshcore::wire::Writer w(kMaxFrame);
+  w.u8(static_cast<std::uint8_t>(Frame::kDone));
+  w.u8(static_cast<std::uint8_t>(outcome));
+  w.string(std::string_view(failure));
+  if (auto done = std::move(w).finish()) send_frame(fd, *done);
   _exit(0);
 }
 
@@ -168,7 +168,14 @@ auth::KbdintStep KbdintConversation::next_step() {
     if (!kind) return fail();
     if (*kind == static_cast<std::uint8_t>(Frame::kDone)) {
       auto result = r.u8();
-      if (!result || *result > static_cast<std::uint8_t>(auth::PasswordOutcome::kChangeRequired)) return fail();
+      auto failure = r.string();
+      if (!result || *result > static_cast<std::uint8_t>(auth::PasswordOutcome::kChangeRequired) || !failure ||
+          !r.finish("kbdint result"))
+        return fail();
+      // sshpam_query(): PAM's own refusal is an error line, worded as OpenSSH's.
+      if (!failure->empty())
+        log::error("PAM: {} for {}{:.100} from {:.100}", std::string(sshcore::as_chars(*failure)),
+                   spec_.valid ? "" : "illegal user ", spec_.user, spec_.rhost);
       stop_helper();
       outcome_ = spec_.valid ? static_cast<auth::PasswordOutcome>(*result) : auth::PasswordOutcome::kRejected;
       if (!info.empty()) log::debug1("PAM: {}", info);

@@ -199,8 +199,11 @@ void LocalAuthPolicy::record_attempt(const AttemptRecord& r) {
                                  r.submethod.empty() ? "" : "/", r.submethod, r.valid_user ? "" : "invalid user ",
                                  r.user, connection_.remote_ip, connection_.remote_port, extra);
   // sshd 9.2 logs from the monitor only what the monitor decided: a failed "none"
-  // probe never reaches it, so it leaves no line (checked against Debian's sshd).
-  bool silent = r.method == "none" && !r.success && !r.partial;
+  // probe never reaches it, and a key offered for an invalid user is refused before
+  // mm_answer_keyallowed names a method, so neither leaves a line (checked against
+  // Debian's sshd).
+  bool key_method = r.method == "publickey" || r.method == "hostbased";
+  bool silent = !r.success && !r.partial && (r.method == "none" || (key_method && !r.valid_user));
   if (!silent) log::emit(loud ? log::Level::kInfo : log::Level::kVerbose, line);
   if (r.success || r.partial) return;
   // The first "none" probe is free (userauth_finish).

@@ -57,6 +57,9 @@ class LocalAuthPolicy final : public sshcore::auth::AuthPolicy {
   const sshcore::config::SshdOptions* effective_options() const { return options_ ? &*options_ : nullptr; }
   // The password must be changed before a session (expired in shadow or by PAM).
   bool password_change_required() const { return change_required_; }
+  // The PAM service the password and keyboard-interactive checks used: the session
+  // stack (PamSession) runs under the same name.
+  const std::string& pam_service() const { return local_.pam_service; }
 
  private:
   sshcore::config::SshdOptions options_without_groups(std::string_view user) const;

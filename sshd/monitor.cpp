@@ -34,6 +34,13 @@ sshcore::unexpected<sshcore::Error> refuse(std::string detail) {
   return fail(Errc::kInvalidArgument, std::move(detail));
 }
 
+// The keyboard-interactive device as AuthMethodLists wants it: none when unnamed,
+// the way the pre-auth engine records the same success.
+std::optional<std::string_view> device(const auth::KbdintStep& step) {
+  if (step.submethod.empty()) return std::nullopt;
+  return step.submethod;
+}
+
 bool is_hash_size(std::size_t n) { return std::find(kHashSizes.begin(), kHashSizes.end(), n) != kHashSizes.end(); }
 
 }  // namespace
@@ -103,7 +110,13 @@ Result<void> Monitor::serve_request() {
 Result<PreauthOutcome> Monitor::serve_preauth() {
   while (!outcome_) {
     if (auto r = serve_one(); !r) {
-      sshcore::log::error("monitor: {}", r.error().detail);
+      // mm_request_receive(): a child that ends without logging in (failed
+      // authentication, LoginGraceTime, a peer that hung up) is routine, a debug
+      // line at most; anything else it sends that the monitor refuses is an error.
+      if (channel_.peer_closed())
+        sshcore::log::debug3("monitor: pre-auth child closed the channel");
+      else
+        sshcore::log::error("monitor: {}", r.error().detail);
       return fail(std::move(r).error());
     }
   }
@@ -208,7 +221,7 @@ Result<void> Monitor::on_kbdint_start(Reader body) {
   auth::KbdintStep step = policy_.kbdint_start(req.user, req.submethods);
   kbdint_submethods_.reset();
   if (step.kind == auth::KbdintStep::Kind::kPrompts) kbdint_submethods_ = req.submethods;
-  if (step.kind == auth::KbdintStep::Kind::kSuccess) SSH_TRY_VOID(succeeded("keyboard-interactive"));
+  if (step.kind == auth::KbdintStep::Kind::kSuccess) SSH_TRY_VOID(succeeded("keyboard-interactive", device(step)));
   return reply(MonitorRequest::kKbdintStart, KbdintReply{std::move(step)});
 }
 
@@ -217,7 +230,7 @@ Result<void> Monitor::on_kbdint_respond(Reader body) {
   SSH_TRY_VOID(check_user(req.user));
   auth::KbdintStep step = policy_.kbdint_respond(req.user, req.responses);
   if (step.kind != auth::KbdintStep::Kind::kPrompts) kbdint_submethods_.reset();
-  if (step.kind == auth::KbdintStep::Kind::kSuccess) SSH_TRY_VOID(succeeded("keyboard-interactive"));
+  if (step.kind == auth::KbdintStep::Kind::kSuccess) SSH_TRY_VOID(succeeded("keyboard-interactive", device(step)));
   return reply(MonitorRequest::kKbdintRespond, KbdintReply{std::move(step)});
 }
 

@@ -99,7 +99,10 @@ Result<MonitorFrame> MonitorChannel::read_frame(std::size_t max_body) {
       return socket_error("read");
     }
     collect_fds(msg, frame.fds);  // taken (and so closed on error) before any check
-    if (n == 0) return fail(Errc::kTruncated, "monitor: connection closed");
+    if (n == 0) {
+      peer_closed_ = got == 0;
+      return fail(Errc::kTruncated, "monitor: connection closed");
+    }
     if ((msg.msg_flags & MSG_CTRUNC) != 0) return fail(Errc::kInvalidFormat, "monitor: descriptors truncated");
     got += static_cast<std::size_t>(n);
   }

@@ -41,6 +41,9 @@ class MonitorChannel {
   // Blocks for one whole frame. kTooLarge above `max_body`, kTruncated at end of
   // stream, kSystem on a socket error; the channel is unusable after any error.
   sshcore::Result<MonitorFrame> read_frame(std::size_t max_body = kMaxMonitorMessage);
+  // The last read_frame met the peer's end of stream between frames: the peer
+  // exited or closed its end, an orderly goodbye rather than a protocol error.
+  bool peer_closed() const { return peer_closed_; }
 
   template <class Message>
   sshcore::Result<void> send_message(std::uint8_t type, const Message& m, std::span<const int> fds = {}) {
@@ -64,6 +67,7 @@ class MonitorChannel {
 
  private:
   sshcore::io::Fd fd_;
+  bool peer_closed_ = false;
 };
 
 }  // namespace sshd

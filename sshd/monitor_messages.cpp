@@ -279,6 +279,7 @@ Result<KbdintRespondRequest> KbdintRespondRequest::decode(Reader r) {
 void KbdintReply::encode(Writer& w) const {
   w.u8(static_cast<std::uint8_t>(step.kind));
   if (step.kind == sshcore::auth::KbdintStep::Kind::kPrompts) w.string(step.request.encode());
+  w.string(step.submethod);  // the device ("pam"): AuthenticationMethods and the log line name it
 }
 Result<KbdintReply> KbdintReply::decode(Reader r) {
   using Kind = sshcore::auth::KbdintStep::Kind;
@@ -295,6 +296,8 @@ Result<KbdintReply> KbdintReply::decode(Reader r) {
     SSH_TRY(request, sshcore::auth::MsgUserauthInfoRequest::decode(inner));
     m.step.request = std::move(request);
   }
+  SSH_TRY(submethod, text(r));
+  m.step.submethod = std::move(submethod);
   SSH_TRY_VOID(r.finish("monitor keyboard-interactive reply"));
   return m;
 }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "pam_handle.hpp"
 #include "sshcore/base/log.hpp"
 
 namespace sshd {
@@ -53,12 +54,7 @@ int password_conversation(int n, const struct pam_message** msg, struct pam_resp
   *resp = replies;
   return PAM_SUCCESS;
 fail:
-  for (int i = 0; i < n; ++i)
-    if (replies[i].resp != nullptr) {
-      sshcore::secure_wipe(replies[i].resp, std::strlen(replies[i].resp));
-      std::free(replies[i].resp);
-    }
-  std::free(replies);
+  free_pam_responses(replies, n);
   return PAM_CONV_ERR;
 }
 
@@ -66,31 +62,28 @@ PasswordOutcome check_with_pam(const PasswordCheck& c, const SecretBytes& passwo
   SecretBytes bad = SecretBytes::from_string(kBadPassword);
   PamPassword ctx{ok ? &password : &bad};
   pam_conv conv{&password_conversation, &ctx};
-  pam_handle_t* pamh = nullptr;
-  int rc = pam_start(c.pam_service.c_str(), c.user_name.c_str(), &conv, &pamh);
-  if (rc != PAM_SUCCESS) {
+  auto pam = PamHandle::start(c.pam_service, c.user_name, conv, c.connection.host_or_ip());
+  if (!pam) {
     log::error("PAM: initialisation failed");
     return PasswordOutcome::kRejected;
   }
-  pam_set_item(pamh, PAM_RHOST, c.connection.host_or_ip().c_str());
-  pam_set_item(pamh, PAM_TTY, "ssh");  // PAM_TTY_KLUDGE: modules such as pam_time want one
-  rc = pam_authenticate(pamh, 0);
+  int rc = pam->note(pam_authenticate(pam->get(), 0));
   PasswordOutcome outcome = PasswordOutcome::kRejected;
   if (rc == PAM_SUCCESS && ok) {
     log::debug1("PAM: password authentication accepted for {:.100}", c.user_name);
-    int acct = pam_acct_mgmt(pamh, 0);
+    int acct = pam_acct_mgmt(pam->get(), 0);
     if (acct == PAM_SUCCESS) {
       outcome = PasswordOutcome::kAccepted;
     } else if (acct == PAM_NEW_AUTHTOK_REQD) {
       outcome = PasswordOutcome::kChangeRequired;
     } else {
-      log::error("PAM: {} for {:.100} from {:.100}", pam_strerror(pamh, acct), c.user_name, c.connection.remote_ip);
+      log::error("PAM: {} for {:.100} from {:.100}", pam->error_text(acct), c.user_name, c.connection.remote_ip);
     }
   } else {
-    log::debug1("PAM: password authentication failed for {:.100}: {}", c.user_name, pam_strerror(pamh, rc == PAM_SUCCESS ? PAM_AUTH_ERR : rc));
+    log::debug1("PAM: password authentication failed for {:.100}: {}", c.user_name,
+                pam->error_text(rc == PAM_SUCCESS ? PAM_AUTH_ERR : rc));
   }
-  pam_end(pamh, rc);
-  return outcome;
+  return outcome;  // pam_end with the status of pam_authenticate, as before
 }
 
 // auth_shadow_pwexpired(): a forced or aged password must be changed before the session.

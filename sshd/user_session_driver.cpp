@@ -484,6 +484,7 @@ class UserSessionDriver {
     env.local_port = ctx_.addresses.local_port;
     if (const char* tz = std::getenv("TZ")) env.tz = tz;
     env.use_pam = o.flag("UsePAM");
+    env.pam_environment = ctx_.pam_environment;
     std::string_view pue = o.value("PermitUserEnvironment");
     env.permit_user_environment = pue != "no";
     if (pue != "no" && pue != "yes") env.permit_user_environment_allowlist = std::string(pue);

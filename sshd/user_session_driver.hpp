@@ -25,6 +25,7 @@ struct UserSessionContext {
   sshcore::config::SshdOptions options;   // effective for this user (Match applied)
   std::optional<AllowedKey> key;          // the authorized_keys line that signed, if any
   std::string login_message;              // "Last login: ..." for interactive pty logins
+  std::vector<std::string> pam_environment;  // pam_getenvlist() of the monitor's PAM session
   PtyAllocator allocate_pty;              // through the monitor (it is root)
 };
 

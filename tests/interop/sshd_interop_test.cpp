@@ -29,7 +29,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kUser = "sshpph5";
+// One user per test process: ctest runs tests of this suite in parallel processes,
+// each with its own SetUpTestSuite.
+const std::string kUser = "sshpph5_" + std::to_string(getpid());
+
+
 constexpr std::size_t kBulk = 50u * 1024 * 1024;
 
 struct ProcInfo {
@@ -77,16 +81,16 @@ class SshdInteropTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     run({"/usr/sbin/userdel", "-r", kUser});
-    auto add = run({"/usr/sbin/useradd", "-m", "-s", "/bin/sh", kUser});
+    auto add = run_account_tool({"/usr/sbin/useradd", "-m", "-s", "/bin/sh", kUser});
     ASSERT_EQ(add.exit_code, 0) << add.err;
     // useradd leaves the password "!" (locked), which UsePAM no refuses as OpenSSH does;
     // "*" means no password but an open account.
-    ASSERT_EQ(run({"/usr/sbin/usermod", "-p", "*", kUser}).exit_code, 0);
+    ASSERT_EQ(run_account_tool({"/usr/sbin/usermod", "-p", "*", kUser}).exit_code, 0);
   }
-  static void TearDownTestSuite() { run({"/usr/sbin/userdel", "-r", kUser}); }
+  static void TearDownTestSuite() { run_account_tool({"/usr/sbin/userdel", "-r", "-f", kUser}); }
 
   void SetUp() override {
-    passwd* pw = getpwnam(kUser);
+    passwd* pw = getpwnam(kUser.c_str());
     ASSERT_NE(pw, nullptr);
     uid_ = pw->pw_uid;
     home_ = pw->pw_dir;

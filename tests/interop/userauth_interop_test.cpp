@@ -36,7 +36,8 @@ using namespace sshpp::test;
 
 namespace {
 
-constexpr const char* kTestUser = "sshppua";
+// One user per test process: ctest runs this suite's tests in parallel processes.
+const std::string kTestUser = "sshppua_" + std::to_string(getpid());
 constexpr const char* kTestPassword = "Corr3ct-h0rse";
 
 std::string current_user() { return getpwuid(getuid())->pw_name; }
@@ -58,12 +59,12 @@ class UserauthInterop : public ::testing::Test {
     for (auto t : {keys::KeyType::kEd25519, keys::KeyType::kEcdsaP256, keys::KeyType::kRsa})
       authorized_ += keys::format_public_key_line(user_key(t).public_key(), "interop") + "\n";
     write_text(*dir_ / "authorized_keys", authorized_, 0644);
-    run({"/usr/sbin/userdel", kTestUser});
-    auto add = run({"/usr/sbin/useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", kTestUser});
+    run_account_tool({"/usr/sbin/userdel", kTestUser});
+    auto add = run_account_tool({"/usr/sbin/useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", kTestUser});
     ASSERT_EQ(add.exit_code, 0) << add.err;
     RunOptions o;
     o.stdin_data = std::string(kTestUser) + ":" + kTestPassword + "\n";
-    auto pw = run({"/usr/sbin/chpasswd"}, o);
+    auto pw = run_account_tool({"/usr/sbin/chpasswd"}, o);
     ASSERT_EQ(pw.exit_code, 0) << pw.err;
     write_text(*dir_ / "banner", "sshpp interop banner\n", 0644);
     sshd_ = new DebianSshd(dir_->path(), "AuthorizedKeysFile " + (*dir_ / "authorized_keys") + "\nBanner " +
@@ -73,7 +74,7 @@ class UserauthInterop : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     delete sshd_;
-    run({"/usr/sbin/userdel", kTestUser});
+    run_account_tool({"/usr/sbin/userdel", kTestUser});
     delete dir_;
   }
 

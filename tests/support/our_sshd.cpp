@@ -16,21 +16,9 @@ namespace sshpp::test {
 
 namespace {
 
-// useradd, userdel and chpasswd fail at once when another process holds the lock on
-// /etc/passwd (parallel tests): retry for a few seconds.
-RunResult run_locked(const std::vector<std::string>& argv, const RunOptions& options = {}) {
-  RunResult r;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    r = run(argv, options);
-    if (r.exit_code == 0 || r.err.find("lock") == std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return r;
-}
-
 void remove_user(const std::string& name) {
   // -f: a process of the user's last session may still be ending.
-  if (::getpwnam(name.c_str()) != nullptr) run_locked({"/usr/sbin/userdel", "-r", "-f", name});
+  if (::getpwnam(name.c_str()) != nullptr) run_account_tool({"/usr/sbin/userdel", "-r", "-f", name});
   std::error_code ec;
   std::filesystem::remove_all("/var/lib/sshpp-test-" + name, ec);
 }
@@ -57,7 +45,7 @@ TestUser::TestUser(const std::string& prefix, const std::string& shell)
   remove_user(name_);
   ::mkdir(base_.c_str(), 0755);
   ::chmod(base_.c_str(), 0755);  // umask must not decide what StrictModes sees
-  auto add = run_locked({"/usr/sbin/useradd", "-m", "-d", home_, "-s", shell, name_});
+  auto add = run_account_tool({"/usr/sbin/useradd", "-m", "-d", home_, "-s", shell, name_});
   if (add.exit_code != 0) {
     ADD_FAILURE() << "useradd " << name_ << ": " << add.err;
     return;
@@ -77,7 +65,7 @@ TestUser::~TestUser() { remove_user(name_); }
 bool TestUser::set_password(const std::string& password) const {
   RunOptions in;
   in.stdin_data = name_ + ":" + password + "\n";
-  return run_locked({"/usr/sbin/chpasswd"}, in).exit_code == 0;
+  return run_account_tool({"/usr/sbin/chpasswd"}, in).exit_code == 0;
 }
 
 void TestUser::write_authorized_keys(const std::string& text) const {

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <thread>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -113,6 +114,16 @@ void write_text(const std::string& path, const std::string& text, int mode) {
   f << text;
   f.close();
   chmod(path.c_str(), static_cast<mode_t>(mode));
+}
+
+RunResult run_account_tool(const std::vector<std::string>& argv, const RunOptions& options) {
+  RunResult r;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    r = run(argv, options);
+    if (r.exit_code == 0 || r.err.find("lock") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return r;
 }
 
 }  // namespace sshpp::test

@@ -23,6 +23,9 @@ struct RunOptions {
 };
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+// useradd, usermod, userdel and chpasswd fail at once ("cannot lock /etc/passwd")
+// while another test process edits the account files: run, retrying for a while.
+RunResult run_account_tool(const std::vector<std::string>& argv, const RunOptions& options = {});
 
 // Path of one of our built programs (build/bin/NAME).
 std::string our_bin(const std::string& name);

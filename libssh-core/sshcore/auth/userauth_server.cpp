@@ -79,7 +79,8 @@ Result<void> UserauthServer::handle(ByteView payload) {
 Result<void> UserauthServer::on_service_request(wire::Reader r) {
   auto req = MsgServiceRequest::decode(r);
   if (!req) return malformed(std::move(req).error());
-  if (service_accepted_) return disconnect("protocol error: rcvd type 5");
+  // paramiko repeats the request before each method; OpenSSH accepts that until success.
+  if (authenticated_) return disconnect("protocol error: rcvd type 5");
   if (req->service != kServiceUserauth)
     return disconnect(fmt::format("bad service request {}", req->service), DisconnectReason::kServiceNotAvailable);
   service_accepted_ = true;

@@ -259,11 +259,12 @@ Result<void> TransportSession::newkeys_received() {
                                     : (std::uint64_t{1} << 30) / block;
   if (config_.rekey_limit_bytes != 0)
     rekey_blocks_limit_ = std::min<std::uint64_t>(rekey_blocks_limit_, config_.rekey_limit_bytes / block);
-  bool first = kex_count_ == 0;
   ++kex_count_;
   kex_.reset();
   last_kex_ = std::chrono::steady_clock::now();
-  if (first) events_.push_back(TransportEvent{TransportEventKind::kKexComplete, {}, {}, {}, {}});
+  // Every exchange, not only the first: producers that held data back while
+  // kex_in_progress() was true resume on this event (kex_count() tells which).
+  events_.push_back(TransportEvent{TransportEventKind::kKexComplete, {}, {}, {}, {}});
   return {};
 }
 

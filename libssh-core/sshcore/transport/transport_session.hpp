@@ -65,6 +65,9 @@ struct TransportConfig {
 // prompts). An error ends the session with "Host key verification failed."
 using HostKeyVerifier = std::function<Result<void>(const keys::PublicKey& key)>;
 
+// kKexComplete follows every completed key exchange (kex_count() is 1 after the
+// first, when upper layers start); the others carry a message, the peer's
+// DISCONNECT or its EXT_INFO.
 enum class TransportEventKind : std::uint8_t { kKexComplete, kMessage, kDisconnected, kExtInfo };
 
 struct TransportEvent {

@@ -45,17 +45,9 @@ class AuthTest : public ::testing::Test {
     std::filesystem::remove_all(root_, ec);
   }
 
-  // useradd & co. lock /etc/passwd and give up when another test process holds it
-  // (ctest -j): try again for a while.
   static sshpp::test::RunResult admin(const std::vector<std::string>& argv,
                                       const sshpp::test::RunOptions& options = {}) {
-    sshpp::test::RunResult r;
-    for (int i = 0; i < 50; ++i) {
-      r = sshpp::test::run(argv, options);
-      if (r.exit_code == 0 || r.err.find("lock") == std::string::npos) break;
-      usleep(100000);
-    }
-    return r;
+    return sshpp::test::run_account_tool(argv, options);
   }
 
   // A user with its home under the scratch tree and `password` set through chpasswd.

@@ -23,10 +23,12 @@ class MemoryPolicy final : public auth::AuthPolicy {
   std::optional<keys::PublicKey> user_key;
   std::vector<std::string> attempts;
 
+  std::vector<std::string> authentication_methods;  // AuthenticationMethods; empty: any
   auth::UserAuthSettings lookup_user(std::string_view user, std::string_view) override {
     auth::UserAuthSettings s;
     s.valid = user == "alice";
     s.banner = "hello";
+    s.authentication_methods = authentication_methods;
     return s;
   }
   bool before_method(std::string_view, std::string_view method) override { return method != "hostbased"; }
@@ -47,12 +49,14 @@ class MemoryPolicy final : public auth::AuthPolicy {
     auth::KbdintStep s;
     s.kind = auth::KbdintStep::Kind::kPrompts;
     s.request.prompts.push_back({"Password: ", false});
+    s.submethod = "pam";
     return s;
   }
   auth::KbdintStep kbdint_respond(std::string_view, const std::vector<SecretBytes>& r) override {
     auth::KbdintStep s;
     s.kind = r.size() == 1 && r[0].chars() == "secret" ? auth::KbdintStep::Kind::kSuccess
                                                        : auth::KbdintStep::Kind::kFailure;
+    s.submethod = "pam";
     return s;
   }
   bool hostbased_allowed(std::string_view, std::string_view, std::string_view, const keys::PublicKey&) override {
@@ -218,6 +222,62 @@ TEST(Monitor, KeyboardInteractiveSucceeds) {
   ASSERT_TRUE(policy.send_transport_state(fake_state(hash32(4)), "alice", {}));
   h.thread.join();
   ASSERT_TRUE(*h.outcome);
+}
+
+// The device crosses the channel: the pre-auth engine logs "keyboard-interactive/pam"
+// and the monitor counts the success against "keyboard-interactive:pam".
+TEST(Monitor, KeyboardInteractiveCarriesItsDevice) {
+  Harness h;
+  h.policy.authentication_methods = {"keyboard-interactive:pam"};
+  MonitorAuthPolicy policy(*h.child_end);
+  MonitorSigner signer(*h.child_end, host_key()->public_key());
+  ASSERT_TRUE(signer.sign(hash32(5), "ssh-ed25519"));
+  policy.lookup_user("alice", "ssh-connection");
+  auto first = policy.kbdint_start("alice", "pam");
+  ASSERT_EQ(first.kind, auth::KbdintStep::Kind::kPrompts);
+  EXPECT_EQ(first.submethod, "pam");
+  std::vector<SecretBytes> answers;
+  answers.push_back(SecretBytes::from_string("secret"));
+  auto last = policy.kbdint_respond("alice", answers);
+  EXPECT_EQ(last.kind, auth::KbdintStep::Kind::kSuccess);
+  EXPECT_EQ(last.submethod, "pam");
+  ASSERT_TRUE(policy.send_transport_state(fake_state(hash32(5)), "alice", {}));
+  h.thread.join();
+  ASSERT_TRUE(*h.outcome) << h.outcome->error().message();
+}
+
+TEST(Monitor, KbdintReplyEncodesTheDevice) {
+  auth::KbdintStep step;
+  step.kind = auth::KbdintStep::Kind::kSuccess;
+  step.submethod = "pam";
+  wire::Writer w;
+  KbdintReply{step}.encode(w);
+  auto bytes = std::move(w).finish();
+  ASSERT_TRUE(bytes);
+  // u8 kind (kSuccess = 1) || string submethod
+  EXPECT_EQ(*bytes, (Bytes{1, 0, 0, 0, 3, 'p', 'a', 'm'}));
+  auto back = KbdintReply::decode(wire::Reader(*bytes));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->step.kind, auth::KbdintStep::Kind::kSuccess);
+  EXPECT_EQ(back->step.submethod, "pam");
+  // The old shape, without the device, is refused.
+  EXPECT_FALSE(KbdintReply::decode(wire::Reader(Bytes{1})));
+}
+
+// A child that ends between requests is an orderly end, told apart from a
+// frame cut short.
+TEST(Monitor, ChildClosingBetweenFramesIsAnOrderlyEnd) {
+  Harness h;
+  h.finish();
+  ASSERT_TRUE(h.outcome.has_value());
+  EXPECT_FALSE(*h.outcome);
+  EXPECT_TRUE(h.monitor_end->peer_closed());
+  Harness cut;
+  std::uint8_t header[7] = {0, 0, 0, 10, 1, 0, 0};
+  ASSERT_EQ(write(cut.child_end->fd(), header, sizeof header), 7);
+  cut.finish();
+  EXPECT_FALSE(*cut.outcome);
+  EXPECT_FALSE(cut.monitor_end->peer_closed());
 }
 
 TEST(Monitor, RefusesATransportStateClaimingSuccessItDidNotSee) {

@@ -131,7 +131,7 @@ TEST(PreauthSandbox, DropToPrivsepUserInAnEmptyChroot) {
     return;
   }
   const std::string user = "sshpp-privsep-" + std::to_string(getpid());
-  auto added = sshpp::test::run({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user});
+  auto added = sshpp::test::run_account_tool({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   const passwd* pw = getpwnam(user.c_str());
   ASSERT_NE(pw, nullptr);
@@ -145,7 +145,7 @@ TEST(PreauthSandbox, DropToPrivsepUserInAnEmptyChroot) {
     if (getcwd(cwd, sizeof cwd) == nullptr || std::string(cwd) != "/") return 14;
     return 0;
   });
-  auto removed = sshpp::test::run({"userdel", user});
+  auto removed = sshpp::test::run_account_tool({"userdel", user});
   EXPECT_EQ(removed.exit_code, 0) << removed.err;
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);

@@ -30,7 +30,7 @@ class ThrowAwayUser : public ::testing::Test {
     ASSERT_EQ(getuid(), 0u) << "these tests create a user and need root";
     name_ = "sshpp_h7_" + std::to_string(getpid());
     home_ = "/run/" + name_ + "-home";
-    auto r = run({"useradd", "-M", "-U", "-d", home_, "-s", "/bin/sh", name_});
+    auto r = sshpp::test::run_account_tool({"useradd", "-M", "-U", "-d", home_, "-s", "/bin/sh", name_});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     created_ = true;
     const passwd* pw = getpwnam(name_.c_str());
@@ -41,7 +41,7 @@ class ThrowAwayUser : public ::testing::Test {
     for (const auto& p : {home_, home_ + "/.ssh"}) ASSERT_EQ(chown(p.c_str(), uid_, gid_), 0);
   }
   void TearDown() override {
-    if (created_) run({"userdel", name_});
+    if (created_) sshpp::test::run_account_tool({"userdel", name_});
     std::error_code ec;
     if (!home_.empty()) fs::remove_all(home_, ec);
     if (!chroot_.empty()) fs::remove_all(chroot_, ec);
