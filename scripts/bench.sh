@@ -3,12 +3,12 @@
 # against Debian's OpenSSH in the same run: median of N runs each, and the ratio
 # OpenSSH time / our time (above 1.0 = we are faster).
 #
-# BENCH_SECTIONS picks sections (default "core codec keygen"), e.g.
+# BENCH_SECTIONS picks sections (default "core codec keygen connect bulk"), e.g.
 # BENCH_SECTIONS=codec scripts/bench.sh build-rel for the packet codec alone.
 set -euo pipefail
 build=${1:-build}
 runs=${BENCH_RUNS:-11}
-sections=" ${BENCH_SECTIONS:-core codec keygen} "
+sections=" ${BENCH_SECTIONS:-core codec keygen connect bulk} "
 want() { [[ $sections == *" $1 "* ]]; }
 theirs=/usr/bin/ssh-keygen
 work=$(mktemp -d)
@@ -53,7 +53,10 @@ codec_vs_openssl() {
   done
 }
 if want codec; then codec_vs_openssl; fi
-want keygen || exit 0
+login_sections=()
+for s in connect bulk; do if want $s; then login_sections+=($s); fi; done
+run_login_bench() { [ ${#login_sections[@]} -eq 0 ] || "$(dirname "$0")/bench_login.sh" "$build" "${login_sections[@]}"; }
+if ! want keygen; then run_login_bench; exit 0; fi
 ours="$(cd "$build/bin" && pwd)/ssh-keygen"
 
 # median wall time in milliseconds of running "$@" $runs times
@@ -93,3 +96,5 @@ compare "generate ed25519 with passphrase (-a 16)" sh -c "rm -f $work/g; @KEYGEN
 compare "decrypt key, print public (-y, -a 16)" @KEYGEN@ -y -P 'bench pass' -f "$work/enc_ed25519"
 compare "fingerprint 2000-line known_hosts (-l)" @KEYGEN@ -l -f "$work/known_hosts"
 compare "find host in 2000-line known_hosts (-F)" @KEYGEN@ -F host1999.example.org -f "$work/known_hosts"
+
+run_login_bench

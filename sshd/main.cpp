@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -289,7 +291,18 @@ void initialise_crypto_libraries() {
 int sshd_main(std::vector<std::string> args) {
   ParsedCommandLine parsed = parse_command_line(args);
   if (parsed.exit) return refuse(*parsed.exit);
-  const CommandLine& cl = *parsed.line;
+  CommandLine& cl = *parsed.line;
+  // The listener works from "/" and re-executes itself: a relative -f must still
+  // name the same file then. The absolute path is appended as a later -f (the last
+  // one wins) to the argv used for re-execution.
+  if (!cl.config_file.starts_with('/')) {
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd) != nullptr) {
+      cl.config_file = std::string(cwd) + "/" + cl.config_file;
+      cl.argv.push_back("-f");
+      cl.argv.push_back(cl.config_file);
+    }
+  }
   init_early_logging(cl);
   initialise_crypto_libraries();
   if (cl.connection_spec && cl.test < 2) {
@@ -348,6 +361,9 @@ int sshd_main(std::vector<std::string> args) {
 }  // namespace sshd
 
 int main(int argc, char** argv) {
+  // Per-connection processes are started through /proc/self/exe, which would name
+  // them "exe": pgrep, killall and ps -C look for "sshd".
+  ::prctl(PR_SET_NAME, "sshd", 0, 0, 0);
   std::vector<std::string> args(argv, argv + argc);
   sshd::init_process_title(argc, argv);
   return sshd::sshd_main(std::move(args));
