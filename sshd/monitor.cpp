@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "sshcore/base/log.hpp"
 #include "sshcore/keys/public_key.hpp"
 #include "sshcore/transport/transport_state.hpp"
@@ -115,7 +117,7 @@ Result<PreauthOutcome> Monitor::serve_preauth() {
       // line at most; anything else it sends that the monitor refuses is an error.
       if (channel_.peer_closed())
         sshcore::log::debug3("monitor: pre-auth child closed the channel");
-      else
+      else if (!failure_logged_)
         sshcore::log::error("monitor: {}", r.error().detail);
       return fail(std::move(r).error());
     }
@@ -135,6 +137,21 @@ Result<void> Monitor::succeeded(std::string_view method, std::optional<std::stri
   if (!settings_.valid) return refuse("success for an invalid user");
   if (methods_.record_success(method, submethod)) authenticated_ = true;
   return {};
+}
+
+// mm_answer_keyverify(): a signed blob that is not the request the client made
+// can only come from a compromised child. OpenSSH logs why and dies (fatal); the
+// monitor answers no, logs the same lines and ends the conversation.
+Result<void> Monitor::refuse_blob(MonitorRequest request, std::string_view kind, const BlobMismatch& mismatch) {
+  if (mismatch.field == BlobField::kUser)
+    sshcore::log::info("wrong user name passed to monitor: expected {} != {}", *user_, mismatch.found);
+  if (mismatch.field == BlobField::kHostKey)
+    sshcore::log::fatal("monitor_valid_userblob: hostbound hostkey does not match");
+  else
+    sshcore::log::fatal("mm_answer_keyverify: bad {} signature data blob", kind);
+  failure_logged_ = true;
+  SSH_TRY_VOID(reply(request, DecisionReply{false}));
+  return refuse(fmt::format("bad {} signature data blob: {}", kind, blob_field_name(mismatch.field)));
 }
 
 // The monitor signs an exchange hash (the first one becomes the session id) or
@@ -194,10 +211,13 @@ Result<void> Monitor::on_publickey_verify(Reader body) {
   auto allowed = std::find_if(allowed_keys_.begin(), allowed_keys_.end(),
                               [&](const AllowedKey& k) { return k.blob == req.key_blob; });
   if (allowed == allowed_keys_.end()) return refuse("publickey verify for a key not allowed");
-  // The signed data must be for this session (RFC 4252 section 7: string session id first).
-  Reader signed_data(req.signed_data);
-  SSH_TRY(sid, signed_data.string());
-  if (!sshcore::constant_time_equal(sid, session_id_)) return refuse("publickey signature for another session");
+  // The signed data must be exactly the request a client signs for this session,
+  // user and key (monitor_valid_userblob), so no signature is reused for another.
+  std::vector<ByteView> host_key_blobs;
+  for (const auto& k : host_keys_) host_key_blobs.push_back(k->public_key().blob());
+  PublickeyBlobExpectation expect{session_id_, *user_, req.algorithm, req.key_blob, host_key_blobs};
+  if (auto mismatch = check_publickey_blob(req.signed_data, expect))
+    return refuse_blob(MonitorRequest::kPublickeyVerify, "userkey", *mismatch);
   SSH_TRY(key, sshcore::keys::PublicKey::from_blob(req.key_blob));
   bool ok = policy_.publickey_verify(req.user, key, req.algorithm, req.signed_data, req.signature);
   if (ok) {
@@ -239,18 +259,22 @@ Result<void> Monitor::on_hostbased_allowed(Reader body) {
   SSH_TRY_VOID(check_user(req.user));
   SSH_TRY(key, sshcore::keys::PublicKey::from_blob(req.key_blob));
   bool ok = policy_.hostbased_allowed(req.user, req.client_host, req.client_user, key);
-  if (ok) allowed_hosts_.push_back(req.key_blob);
+  if (ok) allowed_hosts_.push_back(AllowedHost{req.key_blob, req.client_host, req.client_user});
   return reply(MonitorRequest::kHostbasedAllowed, DecisionReply{ok});
 }
 
 Result<void> Monitor::on_hostbased_verify(Reader body) {
   SSH_TRY(req, HostbasedVerifyRequest::decode(body));
   SSH_TRY_VOID(check_user(req.user));
-  if (std::find(allowed_hosts_.begin(), allowed_hosts_.end(), req.key_blob) == allowed_hosts_.end())
-    return refuse("hostbased verify for a key not allowed");
-  Reader signed_data(req.signed_data);
-  SSH_TRY(sid, signed_data.string());
-  if (!sshcore::constant_time_equal(sid, session_id_)) return refuse("hostbased signature for another session");
+  // The latest HostbasedAllowed for this key names the client host and user the
+  // blob must carry (OpenSSH keeps hostbased_chost/cuser the same way).
+  auto allowed = std::find_if(allowed_hosts_.rbegin(), allowed_hosts_.rend(),
+                              [&](const AllowedHost& h) { return h.blob == req.key_blob; });
+  if (allowed == allowed_hosts_.rend()) return refuse("hostbased verify for a key not allowed");
+  HostbasedBlobExpectation expect{session_id_, *user_, req.algorithm, req.key_blob, allowed->client_host,
+                                  allowed->client_user};
+  if (auto mismatch = check_hostbased_blob(req.signed_data, expect))
+    return refuse_blob(MonitorRequest::kHostbasedVerify, "hostkey", *mismatch);
   SSH_TRY(key, sshcore::keys::PublicKey::from_blob(req.key_blob));
   bool ok = policy_.hostbased_verify(req.user, key, req.algorithm, req.signed_data, req.signature);
   if (ok) SSH_TRY_VOID(succeeded("hostbased"));

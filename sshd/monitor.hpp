@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "monitor_blob_checks.hpp"
 #include "monitor_channel.hpp"
 #include "sshcore/auth/auth_methods.hpp"
 #include "sshcore/auth/auth_policy.hpp"
@@ -70,6 +71,7 @@ class Monitor {
   sshcore::Result<void> check_permit(std::uint8_t type);
   sshcore::Result<void> check_user(std::string_view user) const;
   sshcore::Result<void> succeeded(std::string_view method, std::optional<std::string_view> submethod = {});
+  sshcore::Result<void> refuse_blob(MonitorRequest request, std::string_view kind, const BlobMismatch& mismatch);
   template <class Reply>
   sshcore::Result<void> reply(MonitorRequest request, const Reply& r, std::span<const int> fds = {}) {
     return channel_.send_message(reply_type(request), r, fds);
@@ -105,10 +107,15 @@ class Monitor {
     sshcore::auth::KeyAuthorization authorization;
   };
   std::vector<AllowedKey> allowed_keys_;    // publickey_allowed() said yes
-  std::vector<sshcore::Bytes> allowed_hosts_;  // hostbased_allowed() said yes
+  struct AllowedHost {
+    sshcore::Bytes blob;
+    std::string client_host, client_user;
+  };
+  std::vector<AllowedHost> allowed_hosts_;  // hostbased_allowed() said yes
   std::optional<sshcore::auth::KeyAuthorization> verified_key_;
   std::optional<std::string> kbdint_submethods_;  // a keyboard-interactive exchange is open
   bool authenticated_ = false;
+  bool failure_logged_ = false;  // the refusal that ends the conversation is in the log already
   std::optional<PreauthOutcome> outcome_;
 };
 

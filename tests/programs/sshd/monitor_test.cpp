@@ -6,12 +6,18 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 
+#include "monitor_blob_checks.hpp"
 #include "monitor_proxies.hpp"
+#include "sshcore/base/log.hpp"
+#include "sshcore/auth/userauth_messages.hpp"
 #include "sshcore/keys/private_key.hpp"
 #include "sshcore/transport/transport_state.hpp"
 #include "sshcore/wire/writer.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace sshcore;
 using namespace sshd;
@@ -59,11 +65,13 @@ class MemoryPolicy final : public auth::AuthPolicy {
     s.submethod = "pam";
     return s;
   }
+  bool allow_hostbased = false;
   bool hostbased_allowed(std::string_view, std::string_view, std::string_view, const keys::PublicKey&) override {
-    return false;
+    return allow_hostbased;
   }
-  bool hostbased_verify(std::string_view, const keys::PublicKey&, std::string_view, ByteView, ByteView) override {
-    return false;
+  bool hostbased_verify(std::string_view, const keys::PublicKey& key, std::string_view, ByteView data,
+                        ByteView signature) override {
+    return allow_hostbased && static_cast<bool>(key.verify(data, signature));
   }
   void record_attempt(const AttemptRecord& r) override { attempts.push_back(std::string(r.method)); }
 };
@@ -117,6 +125,21 @@ SecretBytes fake_state(ByteView session_id) {
   w.string(session_id);
   return SecretBytes(*std::move(w).finish());
 }
+
+// A publickey request from alice as a client signs it (has_signature TRUE).
+auth::MsgUserauthRequest publickey_request(const keys::PublicKey& key, std::optional<Bytes> host_key = {}) {
+  auth::MsgUserauthRequest req;
+  req.user = "alice";
+  auth::PublickeyMethod m;
+  m.algorithm = "ssh-ed25519";
+  m.key_blob = key.blob();
+  m.host_key = std::move(host_key);
+  m.signature = Bytes{};
+  req.method = std::move(m);
+  return req;
+}
+
+auth::PublickeyMethod& publickey_of(auth::MsgUserauthRequest& req) { return std::get<auth::PublickeyMethod>(req.method); }
 
 }  // namespace
 
@@ -315,11 +338,7 @@ TEST(Monitor, PublickeyNeedsAllowedKeyAndSessionBoundSignature) {
   policy.lookup_user("alice", "ssh-connection");
   auto allowed = policy.publickey_allowed("alice", user_key->public_key());
   ASSERT_TRUE(allowed.allowed);
-  wire::Writer w;
-  w.string(session_id);
-  w.u8(50);
-  w.string(std::string_view("alice"));
-  Bytes data = *std::move(w).finish();
+  Bytes data = *auth::publickey_signed_data(session_id, publickey_request(user_key->public_key()));
   auto sig = user_key->sign(data, "ssh-ed25519");
   ASSERT_TRUE(sig);
   EXPECT_TRUE(policy.publickey_verify("alice", user_key->public_key(), "ssh-ed25519", data, *sig));
@@ -502,4 +521,251 @@ TEST(Monitor, PreauthToUserChildHandoffEndToEnd) {
   EXPECT_EQ(at_client[0], hello);
   ASSERT_EQ(at_server.size(), 1u);
   EXPECT_EQ(at_server[0], hello);
+}
+
+// ---- the signed blob of a publickey or hostbased verify (monitor_blob_checks) ----
+
+namespace {
+
+// The monitor after the key exchange, a LookupUser of alice and an allowed key:
+// the point where a child asks it to verify a signature.
+struct PublickeyScenario {
+  std::optional<keys::PrivateKey> user_key{*keys::PrivateKey::generate(keys::KeyType::kEd25519)};
+  Harness h;
+  MonitorAuthPolicy policy{*h.child_end};
+  Bytes session_id = hash32(9);
+  auth::KeyAuthorization allowed;
+
+  PublickeyScenario() {
+    h.policy.user_key = user_key->public_key();
+    MonitorSigner signer(*h.child_end, host_key()->public_key());
+    EXPECT_TRUE(signer.sign(session_id, "ssh-ed25519"));
+    policy.lookup_user("alice", "ssh-connection");
+    allowed = policy.publickey_allowed("alice", user_key->public_key());
+    EXPECT_TRUE(allowed.allowed);
+  }
+  // The child asks for alice's allowed key with algorithm ssh-ed25519 over `data`,
+  // signed for real so that only the blob checks can say no.
+  bool verify(ByteView data) {
+    auto sig = user_key->sign(data, "ssh-ed25519");
+    EXPECT_TRUE(sig);
+    return policy.publickey_verify("alice", user_key->public_key(), "ssh-ed25519", data, *sig);
+  }
+  Bytes blob(const auth::MsgUserauthRequest& req) { return *auth::publickey_signed_data(session_id, req); }
+  // Refused: the answer was no and the monitor ended pre-auth by itself.
+  void expect_refused(ByteView data) {
+    EXPECT_FALSE(verify(data));
+    h.finish();
+    ASSERT_TRUE(h.outcome.has_value());
+    EXPECT_FALSE(*h.outcome);
+  }
+  void expect_accepted(ByteView data) {
+    EXPECT_TRUE(verify(data));
+    ASSERT_TRUE(policy.send_transport_state(fake_state(session_id), "alice", allowed));
+    h.finish();
+    ASSERT_TRUE(*h.outcome);
+    EXPECT_TRUE((*h.outcome)->key_authorization.allowed);
+  }
+};
+
+}  // namespace
+
+TEST(MonitorBlob, PublickeyBlobOfThisRequestIsAccepted) {
+  PublickeyScenario s;
+  s.expect_accepted(s.blob(publickey_request(s.user_key->public_key())));
+}
+
+TEST(MonitorBlob, HostboundBlobNamingOurHostKeyIsAccepted) {
+  PublickeyScenario s;
+  s.expect_accepted(s.blob(publickey_request(s.user_key->public_key(), host_key()->public_key().blob())));
+}
+
+TEST(MonitorBlob, BlobForAnotherUserIsRefused) {
+  for (const char* user : {"bob", "alice:bsdauth", "", "alicE"}) {
+    PublickeyScenario s;
+    auto req = publickey_request(s.user_key->public_key());
+    req.user = user;
+    s.expect_refused(s.blob(req));
+  }
+}
+
+TEST(MonitorBlob, BlobForAnotherServiceIsRefused) {
+  PublickeyScenario s;
+  auto req = publickey_request(s.user_key->public_key());
+  req.service = "ssh-userauth";
+  s.expect_refused(s.blob(req));
+}
+
+TEST(MonitorBlob, BlobForAnotherKeyIsRefused) {
+  PublickeyScenario s;
+  auto other = keys::PrivateKey::generate(keys::KeyType::kEd25519);
+  ASSERT_TRUE(other);
+  s.expect_refused(s.blob(publickey_request(other->public_key())));
+}
+
+TEST(MonitorBlob, BlobForAnotherAlgorithmIsRefused) {
+  PublickeyScenario s;
+  auto req = publickey_request(s.user_key->public_key());
+  publickey_of(req).algorithm = "rsa-sha2-512";
+  s.expect_refused(s.blob(req));
+}
+
+TEST(MonitorBlob, BlobOfAnotherSessionIsRefused) {
+  PublickeyScenario s;
+  s.expect_refused(*auth::publickey_signed_data(hash32(8), publickey_request(s.user_key->public_key())));
+}
+
+TEST(MonitorBlob, BlobWithTrailingBytesIsRefused) {
+  PublickeyScenario s;
+  Bytes data = s.blob(publickey_request(s.user_key->public_key()));
+  data.push_back(0);
+  s.expect_refused(data);
+}
+
+TEST(MonitorBlob, TruncatedOrGarbageBlobIsRefused) {
+  {
+    PublickeyScenario s;
+    Bytes data = s.blob(publickey_request(s.user_key->public_key()));
+    data.resize(data.size() - 3);
+    s.expect_refused(data);
+  }
+  {
+    PublickeyScenario s;
+    s.expect_refused(Bytes(64, 0xff));
+  }
+}
+
+TEST(MonitorBlob, BlobOfAnotherMethodOrWithoutSignatureFlagIsRefused) {
+  {
+    PublickeyScenario s;
+    auth::MsgUserauthRequest req = publickey_request(s.user_key->public_key());
+    Bytes data = s.blob(req);
+    // The TRUE flag sits just after the method name: clear it.
+    std::size_t flag_at = 4 + s.session_id.size() + 1 + 4 + 5 + 4 + 14 + 4 + 9;
+    ASSERT_EQ(data.at(flag_at), 1);
+    data[flag_at] = 0;
+    s.expect_refused(data);
+  }
+  {
+    PublickeyScenario s;
+    auth::MsgUserauthRequest req;
+    req.user = "alice";
+    req.method = auth::HostbasedMethod{"ssh-ed25519", s.user_key->public_key().blob(), "h", "alice", {}};
+    s.expect_refused(*auth::hostbased_signed_data(s.session_id, req));
+  }
+}
+
+TEST(MonitorBlob, HostboundBlobWithAForeignHostKeyIsRefused) {
+  PublickeyScenario s;
+  auto foreign = keys::PrivateKey::generate(keys::KeyType::kEd25519);
+  ASSERT_TRUE(foreign);
+  s.expect_refused(s.blob(publickey_request(s.user_key->public_key(), foreign->public_key().blob())));
+}
+
+TEST(MonitorBlob, RefusalIsLoggedLikeOpenSsh) {
+  sshpp::test::TempDir dir;
+  sshcore::log::Options o;
+  o.sink = sshcore::log::Sink::kFile;
+  o.file = dir / "log";
+  sshcore::log::init(o);
+  {
+    PublickeyScenario s;
+    auto req = publickey_request(s.user_key->public_key());
+    req.user = std::string("bob\n", 4);
+    s.expect_refused(s.blob(req));
+  }
+  {
+    PublickeyScenario s;
+    auto foreign = keys::PrivateKey::generate(keys::KeyType::kEd25519);
+    s.expect_refused(s.blob(publickey_request(s.user_key->public_key(), foreign->public_key().blob())));
+  }
+  sshcore::log::init(sshcore::log::Options{});
+  std::ifstream in(dir / "log");
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("wrong user name passed to monitor: expected alice != bob\\012\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("mm_answer_keyverify: bad userkey signature data blob\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("monitor_valid_userblob: hostbound hostkey does not match\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("monitor: bad"), std::string::npos) << "one report per refusal\n" << log;
+}
+
+namespace {
+
+// HostbasedAllowed said yes for alice from carol@client.example with `client_key`.
+struct HostbasedScenario {
+  std::optional<keys::PrivateKey> client_key{*keys::PrivateKey::generate(keys::KeyType::kEd25519)};
+  Harness h;
+  MonitorAuthPolicy policy{*h.child_end};
+  Bytes session_id = hash32(5);
+
+  HostbasedScenario() {
+    h.policy.allow_hostbased = true;
+    MonitorSigner signer(*h.child_end, host_key()->public_key());
+    EXPECT_TRUE(signer.sign(session_id, "ssh-ed25519"));
+    policy.lookup_user("alice", "ssh-connection");
+    EXPECT_TRUE(policy.hostbased_allowed("alice", "client.example", "carol", client_key->public_key()));
+  }
+  Bytes blob(std::string client_host, std::string client_user) {
+    auth::MsgUserauthRequest req;
+    req.user = "alice";
+    req.method = auth::HostbasedMethod{"ssh-ed25519", client_key->public_key().blob(), std::move(client_host),
+                                       std::move(client_user), {}};
+    return *auth::hostbased_signed_data(session_id, req);
+  }
+  bool verify(ByteView data) {
+    auto sig = client_key->sign(data, "ssh-ed25519");
+    EXPECT_TRUE(sig);
+    return policy.hostbased_verify("alice", client_key->public_key(), "ssh-ed25519", data, *sig);
+  }
+};
+
+}  // namespace
+
+TEST(MonitorBlob, HostbasedBlobOfTheAllowedClientIsAccepted) {
+  HostbasedScenario s;
+  EXPECT_TRUE(s.verify(s.blob("client.example.", "carol")));  // a trailing dot is dropped, as in OpenSSH
+  ASSERT_TRUE(s.policy.send_transport_state(fake_state(s.session_id), "alice", {}));
+  s.h.finish();
+  EXPECT_TRUE(*s.h.outcome);
+}
+
+TEST(MonitorBlob, HostbasedBlobForAnotherClientIsRefused) {
+  const std::pair<const char*, const char*> clients[] = {
+      {"evil.example", "carol"}, {"client.example", "root"}, {"client.example..", "carol"}};
+  for (const auto& [host, user] : clients) {
+    HostbasedScenario s;
+    EXPECT_FALSE(s.verify(s.blob(host, user))) << host << " " << user;
+    s.h.finish();
+    EXPECT_FALSE(*s.h.outcome);
+  }
+}
+
+TEST(MonitorBlob, CheckersReadEveryField) {
+  // The pure checks, without a monitor: each field of an otherwise good blob.
+  auto user_key = keys::PrivateKey::generate(keys::KeyType::kEd25519);
+  Bytes sid = hash32(3);
+  Bytes ours = host_key()->public_key().blob();
+  ByteView hosts[] = {ours};
+  Bytes key_blob = user_key->public_key().blob();
+  PublickeyBlobExpectation expect{sid, "alice", "ssh-ed25519", key_blob, hosts};
+  auto req = publickey_request(user_key->public_key(), ours);
+  EXPECT_FALSE(check_publickey_blob(*auth::publickey_signed_data(sid, req), expect));
+  PublickeyBlobExpectation no_session{{}, "alice", "ssh-ed25519", key_blob, hosts};
+  auto m = check_publickey_blob(*auth::publickey_signed_data(Bytes{}, req), no_session);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->field, BlobField::kSessionId);
+  req.user = "bob";
+  m = check_publickey_blob(*auth::publickey_signed_data(sid, req), expect);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->field, BlobField::kUser);
+  EXPECT_EQ(m->found, "bob");
+  EXPECT_EQ(blob_field_name(BlobField::kHostKey), "host key");
+  for (std::size_t n = 0; n < 200; ++n) {  // every prefix and garbage: refused, never read past the end
+    Bytes good = *auth::publickey_signed_data(sid, publickey_request(user_key->public_key(), ours));
+    if (n < good.size()) {
+      good.resize(n);
+      EXPECT_TRUE(check_publickey_blob(good, expect)) << n;
+    }
+    HostbasedBlobExpectation hb{sid, "alice", "ssh-ed25519", key_blob, "h", "u"};
+    EXPECT_TRUE(check_hostbased_blob(Bytes(n, static_cast<std::uint8_t>(n)), hb));
+  }
 }
