@@ -17,7 +17,10 @@
 #include "sshcore/base/encoding.hpp"
 #include "sshcore/base/log.hpp"
 #include "sshcore/config/percent_expand.hpp"
+#include "sshcore/crypto/digest.hpp"
+#include "sshcore/io/file_io.hpp"
 #include "sshcore/keys/fingerprint.hpp"
+#include "sshcore/keys/revoked_keys.hpp"
 
 namespace sshd {
 namespace {
@@ -212,11 +215,35 @@ std::optional<AllowedKey> from_command(const KeyLookup& l, const sshcore::keys::
   return decide(l, outcome.out, printable, key);
 }
 
+// sshkey_check_revoked() on the file's bytes; an unreadable file is an error like a bad one.
+sshcore::Result<bool> revoked_by_file(const std::string& path, const sshcore::keys::PublicKey& key) {
+  SSH_TRY(file, sshcore::io::read_file(path));
+  return sshcore::keys::key_is_revoked(file, key);
+}
+
 }  // namespace
 
 std::optional<AllowedKey> find_allowed_key(const KeyLookup& lookup, const sshcore::keys::PublicKey& key) {
+  // user_key_allowed(): a revoked key is refused before any authorized_keys source runs.
+  if (key_is_revoked(lookup.options, key)) return std::nullopt;
   if (auto allowed = from_files(lookup, key)) return allowed;
   return from_command(lookup, key);
+}
+
+bool key_is_revoked(const SshdOptions& options, const sshcore::keys::PublicKey& key) {
+  std::string path(options.value("RevokedKeys"));
+  if (path.empty() || path == "none") return false;
+  auto hash = sshcore::crypto::digest_by_name(options.value("FingerprintHash"));
+  std::string fp = sshcore::keys::fingerprint(key, hash.value_or(sshcore::crypto::DigestAlg::kSha256));
+  std::string_view type = key.info().short_name;
+  auto revoked = revoked_by_file(path, key);
+  if (!revoked) {
+    log::error("Error checking authentication key {} {} in revoked keys file {}: {}", type, fp, path,
+               revoked.error().detail);
+    return true;
+  }
+  if (*revoked) log::error("Authentication key {} {} revoked by file {}", type, fp, path);
+  return *revoked;
 }
 
 std::vector<std::string> authorized_keys_paths(const SshdOptions& options, const UserRecord& user) {

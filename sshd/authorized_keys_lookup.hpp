@@ -31,8 +31,14 @@ struct AllowedKey {
   std::string source;  // "PATH:LINE" or "AuthorizedKeysCommand CMD:LINE"
 };
 
-// The first source (files in order, then the command) that allows `key`.
+// The first source (files in order, then the command) that allows `key`; nothing for a key
+// that key_is_revoked() refuses.
 std::optional<AllowedKey> find_allowed_key(const KeyLookup& lookup, const sshcore::keys::PublicKey& key);
+
+// auth_key_is_revoked(): RevokedKeys ("none" or unset: nothing is revoked), read as root
+// as the monitor does. true when the key must be refused, because the file lists it or
+// because it cannot be read or understood (failing closed, with OpenSSH's ERROR lines).
+bool key_is_revoked(const sshcore::config::SshdOptions& options, const sshcore::keys::PublicKey& key);
 
 // AuthorizedKeysFile entries with %% %h %u %U expanded, relative ones under the home
 // directory; "none" gives nothing.

@@ -255,6 +255,8 @@ int run_connection(ConnectionSetup setup) {
   log::verbose("Connection from {} port {} on {} port {} rdomain \"\"", peer.host, peer.port, local.host,
                local.port);
   (void)io::set_tcp_nodelay(fd);
+  if (setup.config->global().flag("TCPKeepAlive") && peer.host != kUnknown.host)
+    if (auto k = io::set_tcp_keepalive(fd, true); !k) log::error("setsockopt SO_KEEPALIVE: {}", k.error().detail);
   (void)io::set_nonblocking(fd);
   set_process_title("{}", "[accepted]");
   std::vector<transport::DhGroup> moduli = read_moduli();

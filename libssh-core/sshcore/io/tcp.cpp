@@ -196,6 +196,12 @@ Result<void> set_tcp_nodelay(int fd, bool on) {
   return {};
 }
 
+Result<void> set_tcp_keepalive(int fd, bool on) {
+  int value = on ? 1 : 0;
+  if (::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &value, sizeof value) != 0) return fail(system_error(errno));
+  return {};
+}
+
 Result<SocketAddress> peer_address(int fd) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;

@@ -53,6 +53,8 @@ Result<Fd> connect_tcp(std::string_view host, std::uint16_t port,
 
 // Interactive sessions turn off Nagle so keystrokes are not held back.
 Result<void> set_tcp_nodelay(int fd, bool on = true);
+// SO_KEEPALIVE: the kernel's probes notice a peer that vanished (sshd's TCPKeepAlive).
+Result<void> set_tcp_keepalive(int fd, bool on = true);
 
 Result<SocketAddress> peer_address(int fd);
 Result<SocketAddress> local_address(int fd);
