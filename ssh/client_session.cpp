@@ -410,7 +410,12 @@ void ClientSession::on_session_end(int status) {
 void ClientSession::pump_transport() {
   while (!quit_) {
     auto ev = transport_->next_event();
-    if (!ev) return fail_connection(ev.error(), true);
+    if (!ev) {
+      // packet.c sshpkt_vfatal(): a failed negotiation names the peer and its offer.
+      if (ev.error().code == sshcore::Errc::kNoCommonAlgorithm)
+        log::error("Unable to negotiate with {} port {}: {}", peer_address(), peer_port(), ev.error().detail);
+      return fail_connection(ev.error(), true);
+    }
     if (!version_logged_ && transport_->peer_identification()) {
       version_logged_ = true;
       log::debug1("Authenticating to {}:{} as '{}'", host(), conn_.port,

@@ -107,7 +107,10 @@ class PreauthLoop {
     while (!done_ && !success_) {
       auto ev = transport_.next_event();
       if (!ev) {
-        // The transport logged why and queued its DISCONNECT.
+        // The transport logged why and queued its DISCONNECT, except for a failed
+        // negotiation, which packet.c sshpkt_vfatal() reports with the peer's address.
+        if (ev.error().code == sshcore::Errc::kNoCommonAlgorithm)
+          log::error("Unable to negotiate with {}: {}", remote_id(), ev.error().detail);
         (void)flush_transport(fd_, transport_);
         finish();
         return;

@@ -182,6 +182,11 @@ class UserSessionDriver {
     while (!done_) {
       auto ev = transport_->next_event();
       if (!ev) {
+        // A failed re-key negotiation: the transport leaves the line to us (packet.c's
+        // sshpkt_vfatal names the peer); other errors it has logged itself.
+        if (ev.error().code == sshcore::Errc::kNoCommonAlgorithm)
+          log::error("Unable to negotiate with {} port {}: {}", ctx_.addresses.remote_ip,
+                     ctx_.addresses.remote_port, ev.error().detail);
         end(255);
         return;
       }

@@ -21,6 +21,7 @@ std::string_view errc_phrase(Errc code) {
     case Errc::kNotFound: return "not found";
     case Errc::kSystem: return "system error";
     case Errc::kInternal: return "internal error";
+    case Errc::kNoCommonAlgorithm: return "no matching algorithm found";
   }
   return "unknown error";
 }

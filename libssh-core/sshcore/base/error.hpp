@@ -29,6 +29,8 @@ enum class Errc : std::uint16_t {
   // system
   kSystem,               // errno-based failure (detail holds strerror text)
   kInternal,             // broken invariant
+  // transport (after kInternal so existing codes keep their numbers)
+  kNoCommonAlgorithm,    // KEX negotiation: a proposal with no name both sides offer
 };
 
 // RFC 4253 section 11.1 reason codes, carried where a connection error needs one.

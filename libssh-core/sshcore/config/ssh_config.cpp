@@ -80,6 +80,7 @@ struct SshLineProcessor {
       return false;
     }
     active = false;
+    std::string_view applying;  // readconf.c logs the first pattern that matched
     for (const std::string& a : args) {
       if (a.empty()) {
         msgs.push_back({log::Level::kError, at(file, line) + "keyword host empty argument"});
@@ -94,9 +95,13 @@ struct SshLineProcessor {
           active = false;
           break;
         }
+        if (!active) applying = std::string_view(a);
         active = true;
       }
     }
+    if (active)
+      msgs.push_back(
+          {log::Level::kDebug1, at(file, line) + "Applying options for " + std::string(applying.substr(0, 100))});
     return true;
   }
 
@@ -206,7 +211,7 @@ Result<void> SshConfigParser::include(const std::vector<std::string>& args, std:
     std::vector<std::string> paths = env_.glob ? env_.glob(pattern) : std::vector<std::string>{};
     std::sort(paths.begin(), paths.end());
     if (paths.empty()) {
-      messages_.push_back({log::Level::kDebug2, at(name, line) + "include " + pattern + " matched no files"});
+      messages_.push_back({log::Level::kDebug1, at(name, line) + "include " + pattern + " matched no files"});
       continue;
     }
     for (const std::string& path : paths) {

@@ -15,26 +15,27 @@ void for_each_name(std::string_view list, Fn&& fn) {
 
 std::string_view first_name(std::string_view list) { return list.substr(0, list.find(',')); }
 
-unexpected<Error> no_match(std::string_view what, std::string_view client, std::string_view server) {
-  Error e{Errc::kInvalidArgument,
-          "no matching " + std::string(what) + " found: client " + std::string(client) + " server " +
-              std::string(server)};
+// kex.c's words: ssh_err()'s "no matching cipher found" and the peer's list, which the
+// drivers print after "Unable to negotiate with ADDR port N: " as OpenSSH does.
+unexpected<Error> no_match(std::string_view what, std::string_view peer_offer) {
+  Error e{Errc::kNoCommonAlgorithm,
+          "no matching " + std::string(what) + " found. Their offer: " + std::string(peer_offer)};
   e.reason = DisconnectReason::kKeyExchangeFailed;
   return fail(std::move(e));
 }
 
-Result<DirectionAlgs> choose_direction(const MsgKexInit& c, const MsgKexInit& s, Proposal cipher_p,
-                                       Proposal mac_p, Proposal comp_p) {
+Result<DirectionAlgs> choose_direction(const MsgKexInit& c, const MsgKexInit& s, const MsgKexInit& peer,
+                                       Proposal cipher_p, Proposal mac_p, Proposal comp_p) {
   DirectionAlgs d;
   auto cipher = first_common_name(c[cipher_p], s[cipher_p]);
-  if (!cipher || !(d.cipher = find_cipher(*cipher))) return no_match("cipher", c[cipher_p], s[cipher_p]);
+  if (!cipher || !(d.cipher = find_cipher(*cipher))) return no_match("cipher", peer[cipher_p]);
   if (!d.cipher->aead()) {
     auto mac = first_common_name(c[mac_p], s[mac_p]);
-    if (!mac || !(d.mac = find_mac(*mac))) return no_match("MAC", c[mac_p], s[mac_p]);
+    if (!mac || !(d.mac = find_mac(*mac))) return no_match("MAC", peer[mac_p]);
   }
   auto comp = first_common_name(c[comp_p], s[comp_p]);
   if (!comp || !(d.compression = find_compression(*comp)))
-    return no_match("compression method", c[comp_p], s[comp_p]);
+    return no_match("compression method", peer[comp_p]);
   return d;
 }
 }  // namespace
@@ -65,14 +66,14 @@ Result<NegotiatedAlgs> negotiate(const MsgKexInit& client, const MsgKexInit& ser
 
   auto kex = first_common_name(client[Proposal::kKex], server[Proposal::kKex]);
   if (!kex || !(n.kex = find_kex(*kex)))
-    return no_match("key exchange method", client[Proposal::kKex], server[Proposal::kKex]);
+    return no_match("key exchange method", peer[Proposal::kKex]);
   auto host_key = first_common_name(client[Proposal::kHostKey], server[Proposal::kHostKey]);
-  if (!host_key) return no_match("host key type", client[Proposal::kHostKey], server[Proposal::kHostKey]);
+  if (!host_key) return no_match("host key type", peer[Proposal::kHostKey]);
   n.host_key_alg = std::string(*host_key);
 
-  SSH_TRY(c2s, choose_direction(client, server, Proposal::kCipherCtoS, Proposal::kMacCtoS,
+  SSH_TRY(c2s, choose_direction(client, server, peer, Proposal::kCipherCtoS, Proposal::kMacCtoS,
                                 Proposal::kCompressionCtoS));
-  SSH_TRY(s2c, choose_direction(client, server, Proposal::kCipherStoC, Proposal::kMacStoC,
+  SSH_TRY(s2c, choose_direction(client, server, peer, Proposal::kCipherStoC, Proposal::kMacStoC,
                                 Proposal::kCompressionStoC));
   n.client_to_server = c2s;
   n.server_to_client = s2c;

@@ -32,9 +32,11 @@ struct NegotiatedAlgs {
 std::optional<std::string_view> first_common_name(std::string_view client, std::string_view server);
 bool name_list_contains(std::string_view list, std::string_view name);
 
-// `we_are_server` decides which KEXINIT is the peer's. Errors carry
-// DisconnectReason::kKeyExchangeFailed and a detail like
-// "no matching cipher found: client aes128-cbc server chacha20-poly1305@openssh.com,...".
+// `we_are_server` decides which KEXINIT is the peer's. When a proposal has no
+// common name the error is Errc::kNoCommonAlgorithm with
+// DisconnectReason::kKeyExchangeFailed and a detail in kex.c's words with the
+// peer's list, "no matching cipher found. Their offer: aes128-ctr,aes256-ctr":
+// drivers print it as "Unable to negotiate with ADDR port N: <detail>".
 Result<NegotiatedAlgs> negotiate(const MsgKexInit& client, const MsgKexInit& server,
                                  bool we_are_server, bool initial_kex);
 

@@ -2,6 +2,7 @@
 
 #include "sshcore/base/log.hpp"
 #include "sshcore/keys/key_type.hpp"
+#include "sshcore/transport/compat_banner.hpp"
 #include "sshcore/transport/kex_round.hpp"
 #include "sshcore/transport/transport_messages.hpp"
 #include "sshcore/wire/writer.hpp"
@@ -87,15 +88,24 @@ void TransportSession::receive(ByteView bytes) {
     }
     if (!r->has_value()) return;
     peer_ = std::move(**r);
+    // kex_exchange_identification() prints at most 100 characters ("%.100s").
     log::debug1("Remote protocol version {}.{}, remote software version {}", peer_->major, peer_->minor,
-                peer_->software);
+                peer_->software_version().substr(0, 100));
+    // Only for the debug line: sshpp needs none of compat.c's work-arounds.
+    (void)compat_banner(peer_->software_version());
     bytes = bytes.subspan(used);
   }
   decoder_.receive(bytes);
 }
 
 unexpected<Error> TransportSession::fatal(Error e) {
-  if (!error_) log::error("{}", e.detail);  // what ended the session, in OpenSSH's words
+  // What ended the session, in OpenSSH's words. A negotiation failure is the
+  // driver's to report: OpenSSH names the peer ("Unable to negotiate with ADDR
+  // port N: ..."), which only the driver knows.
+  if (!error_) {
+    if (e.code == Errc::kNoCommonAlgorithm) log::debug1("{}", e.detail);
+    else log::error("{}", e.detail);
+  }
   if (!closed_) {
     DisconnectReason reason = e.reason == DisconnectReason::kNone ? DisconnectReason::kProtocolError : e.reason;
     if (e.reason == DisconnectReason::kNone) e.reason = reason;

@@ -33,6 +33,10 @@ struct PeerIdentification {
   std::string software;          // "OpenSSH_9.2p1" (the part after the second '-', before a space)
   std::string comment;           // after the first space, if any
   std::vector<std::string> preamble;  // lines the server sent before it
+
+  // OpenSSH's remote_version: everything after "SSH-2.0-", comment included
+  // ("OpenSSH_9.2p1 Debian-2+deb12u3"), as its debug log and compat matching use it.
+  std::string software_version() const { return comment.empty() ? software : software + ' ' + comment; }
 };
 
 class VersionExchange {

@@ -149,6 +149,32 @@ TEST(SshConfig, IncludeInInactiveBlockNeverApplies) {
   EXPECT_EQ(*l.options.text(SshOpt::kUser), "tilde");
 }
 
+// readconf.c's debug1 lines (checked against Debian's "ssh -v -G -F file myhost"): the
+// first pattern that matched is named, and an Include matching nothing is debug1 too.
+TEST(SshConfig, DebugLinesForHostBlocksAndEmptyIncludes) {
+  SshConfigWorld w;
+  w.files["/home/alice/.ssh/config"] =
+      "Include none-here*.conf\nHost other\n  Port 2222\nHost !nomatch myhost* foo\n  User alice\n"
+      "Host *.example.com myhost\n  Compression yes\nHost myhost !myhost\n  Port 23\nHost *\n  Port 5\n";
+  sshcore::config::SshOptions options;
+  const auto env = w.env();
+  sshcore::config::SshTarget target{"myhost", "myhost", false, false};
+  sshcore::config::SshConfigParser parser(env, target, options);
+  ASSERT_TRUE(parser.read_file("/home/alice/.ssh/config", sshcore::config::ConfigOrigin::kUser));
+  std::vector<std::string> debug1;
+  for (const auto& m : parser.messages())
+    if (m.level == sshcore::log::Level::kDebug1) debug1.push_back(m.text);
+  const std::string f = "/home/alice/.ssh/config line ";
+  EXPECT_EQ(debug1, (std::vector<std::string>{
+                        "Reading configuration data /home/alice/.ssh/config",
+                        f + "1: include /home/alice/.ssh/none-here*.conf matched no files",
+                        f + "4: Applying options for myhost*",
+                        f + "6: Applying options for myhost",
+                        f + "8: Skipping Host block because of negated match for myhost",
+                        f + "10: Applying options for *",
+                    }));
+}
+
 TEST(SshConfig, IncludeRecursionIsLimited) {
   SshConfigWorld w;
   w.files["/home/alice/.ssh/loop"] = "Include loop\n";

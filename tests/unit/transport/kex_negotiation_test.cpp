@@ -63,19 +63,37 @@ TEST(KexNegotiation, NoCommonAlgorithmSaysWhatEachSideOffered) {
   auto s = proposal("curve25519-sha256", "ssh-ed25519", "chacha20-poly1305@openssh.com,aes256-ctr", "hmac-sha1");
   auto n = negotiate(c, s, true, true);
   ASSERT_FALSE(n);
-  EXPECT_EQ(n.error().detail,
-            "no matching cipher found: client aes128-cbc server chacha20-poly1305@openssh.com,aes256-ctr");
+  // kex.c's words with the peer's offer: the server (we_are_server) quotes the client's list.
+  EXPECT_EQ(n.error().code, sshcore::Errc::kNoCommonAlgorithm);
+  EXPECT_EQ(n.error().detail, "no matching cipher found. Their offer: aes128-cbc");
   EXPECT_EQ(n.error().reason, DisconnectReason::kKeyExchangeFailed);
+  auto as_client = negotiate(c, s, false, true);
+  ASSERT_FALSE(as_client);
+  EXPECT_EQ(as_client.error().detail,
+            "no matching cipher found. Their offer: chacha20-poly1305@openssh.com,aes256-ctr");
 
   auto k = negotiate(proposal("diffie-hellman-group1-sha1", "ssh-ed25519", "aes128-ctr", "hmac-sha1"),
                      proposal("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-sha1"), false, true);
   ASSERT_FALSE(k);
-  EXPECT_EQ(k.error().detail.rfind("no matching key exchange method found: client", 0), 0u);
+  EXPECT_EQ(k.error().detail, "no matching key exchange method found. Their offer: curve25519-sha256");
 
   auto m = negotiate(proposal("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-md5"),
                      proposal("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-sha1"), false, true);
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error().detail, "no matching MAC found: client hmac-md5 server hmac-sha1");
+  EXPECT_EQ(m.error().detail, "no matching MAC found. Their offer: hmac-sha1");
+
+  auto h = negotiate(proposal("curve25519-sha256", "ssh-rsa", "aes128-ctr", "hmac-sha1"),
+                     proposal("curve25519-sha256", "ssh-ed25519,ecdsa-sha2-nistp256", "aes128-ctr", "hmac-sha1"),
+                     false, true);
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().code, Errc::kNoCommonAlgorithm);
+  EXPECT_EQ(h.error().detail, "no matching host key type found. Their offer: ssh-ed25519,ecdsa-sha2-nistp256");
+
+  auto z = negotiate(proposal("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-sha1", "zlib@openssh.com"),
+                     proposal("curve25519-sha256", "ssh-ed25519", "aes128-ctr", "hmac-sha1", "none"), true, true);
+  ASSERT_FALSE(z);
+  EXPECT_EQ(z.error().detail, "no matching compression method found. Their offer: zlib@openssh.com");
+  EXPECT_EQ(z.error().reason, DisconnectReason::kKeyExchangeFailed);
 
   // Pseudo-algorithms are never chosen as a key exchange method.
   auto p = negotiate(proposal("ext-info-c", "ssh-ed25519", "aes128-ctr", "hmac-sha1"),

@@ -26,6 +26,8 @@ TEST(VersionExchange, ParsesOpenSshLineAndStopsAtIt) {
   EXPECT_EQ((*r)->line, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u6");
   EXPECT_EQ((*r)->software, "OpenSSH_9.2p1");
   EXPECT_EQ((*r)->comment, "Debian-2+deb12u6");
+  // What OpenSSH logs and matches compat.c against: the comment stays.
+  EXPECT_EQ((*r)->software_version(), "OpenSSH_9.2p1 Debian-2+deb12u6");
   EXPECT_EQ(used, wire.find('\n') + 1);  // packet bytes are left for the codec
 }
 
@@ -42,6 +44,7 @@ TEST(VersionExchange, ByteAtATimeAndBareLf) {
   }
   ASSERT_TRUE(got);
   EXPECT_EQ(got->software, "dropbear_2022.83");
+  EXPECT_EQ(got->software_version(), "dropbear_2022.83");
 }
 
 TEST(VersionExchange, ServerPreambleAllowedForClientOnly) {
