@@ -115,14 +115,22 @@ TEST_F(PamSessionTest, DestructionClosesAnOpenSession) {
 
 // A forked child's copy forgets the transaction: only the opener closes.
 TEST_F(PamSessionTest, AbandonRunsNoCloseStack) {
-  {
-    PamSession pam;
-    ASSERT_TRUE(pam.start(service_, "root", "127.0.0.1"));
-    ASSERT_TRUE(pam.open_session());
+  // abandon() is for a forked child that leaves through _exit: the stacks and the
+  // handle stay the parent's to close.
+  PamSession pam;
+  ASSERT_TRUE(pam.start(service_, "root", "127.0.0.1"));
+  ASSERT_TRUE(pam.open_session());
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
     pam.abandon();
-    EXPECT_FALSE(pam.started());
+    ::_exit(pam.started() ? 1 : 0);
   }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(marker(), "open_session root ssh 127.0.0.1\n");
+  pam.close();
 }
 
 TEST_F(PamSessionTest, AccountStackCanRefuse) {
