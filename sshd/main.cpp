@@ -55,6 +55,15 @@ int refuse(const CommandLineExit& exit) {
   return exit.status;
 }
 
+// The argv to re-execute with: the original one (which the process title shows),
+// then the config file's absolute path as a later -f, which wins over a relative one.
+std::vector<std::string> reexec_argv(const CommandLine& cl) {
+  std::vector<std::string> args = cl.argv;
+  args.push_back("-f");
+  args.push_back(cl.config_file);
+  return args;
+}
+
 std::vector<char*> c_argv(std::vector<std::string>& args) {
   std::vector<char*> out;
   for (auto& a : args) out.push_back(a.data());
@@ -157,7 +166,7 @@ sshcore::Result<pid_t> spawn_reexec(const CommandLine& cl, const ConfigSnapshot&
     if (s < 0 || p < 0 || c < 0 || ::dup2(s, STDIN_FILENO) < 0 || ::dup2(s, STDOUT_FILENO) < 0 ||
         ::dup2(p, kStartupPipeFd) < 0 || ::dup2(c, kConfigSnapshotFd) < 0)
       _exit(1);
-    std::vector<std::string> args = cl.argv;
+    std::vector<std::string> args = reexec_argv(cl);
     args.emplace_back(kRexecFlag);
     auto argv = c_argv(args);
     ::execv(kSelfExe, argv.data());
@@ -253,7 +262,7 @@ int serve(const CommandLine& cl, const ServerConfiguration& cfg, std::vector<Loa
     if (pid_file != "none") ::unlink(pid_file.c_str());
     listener->close_all();
     reset_signals_for_exec();
-    std::vector<std::string> args = cl.argv;
+    std::vector<std::string> args = reexec_argv(cl);
     auto argv = c_argv(args);
     const char* path = args[0].starts_with('/') ? args[0].c_str() : kSelfExe;
     ::execv(path, argv.data());
@@ -293,15 +302,10 @@ int sshd_main(std::vector<std::string> args) {
   if (parsed.exit) return refuse(*parsed.exit);
   CommandLine& cl = *parsed.line;
   // The listener works from "/" and re-executes itself: a relative -f must still
-  // name the same file then. The absolute path is appended as a later -f (the last
-  // one wins) to the argv used for re-execution.
+  // name the same file then (see reexec_argv).
   if (!cl.config_file.starts_with('/')) {
     char cwd[PATH_MAX];
-    if (::getcwd(cwd, sizeof cwd) != nullptr) {
-      cl.config_file = std::string(cwd) + "/" + cl.config_file;
-      cl.argv.push_back("-f");
-      cl.argv.push_back(cl.config_file);
-    }
+    if (::getcwd(cwd, sizeof cwd) != nullptr) cl.config_file = std::string(cwd) + "/" + cl.config_file;
   }
   init_early_logging(cl);
   initialise_crypto_libraries();
