@@ -1,0 +1,462 @@
+#include "sshcore/io/sftp_client_session.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+
+#include "sshcore/base/log.hpp"
+#include "sshcore/io/file_io.hpp"
+#include "sshcore/io/sftp_client_state.hpp"
+#include "sshcore/wire/reader.hpp"
+#include "sshcore/wire/writer.hpp"
+
+namespace sshcore::io {
+
+using sftp::PacketType;
+using sftp::Reply;
+using sftp::StatusCode;
+
+namespace {
+
+// Large enough for a 255 KiB DATA reply plus headers in one read(2).
+constexpr std::size_t kReadBufferSize = 512 * 1024;
+// OpenSSH keeps about this much outstanding; with 32 KiB requests that is 512 of them.
+constexpr std::uint64_t kWindowBytes = 16 * 1024 * 1024;
+// A READ/WRITE must fit one packet with its header: OpenSSH's 255 KiB.
+constexpr std::uint32_t kMaxRequestLength = sftp::kMaxPacketLength - 1024;
+
+// The extensions this client uses; the others are only logged as unrecognised.
+constexpr std::array kKnownExtensions{
+    sftp::kExtPosixRename, sftp::kExtStatVfs,     sftp::kExtFstatVfs,         sftp::kExtHardlink,
+    sftp::kExtFsync,       sftp::kExtLsetstat,    sftp::kExtLimits,           sftp::kExtExpandPath,
+    sftp::kExtCopyData,    sftp::kExtHomeDirectory, sftp::kExtUsersGroupsById,
+};
+
+Errc errc_for_status(StatusCode code) {
+  switch (code) {
+    case StatusCode::kNoSuchFile:
+      return Errc::kNotFound;
+    case StatusCode::kBadMessage:
+      return Errc::kInvalidFormat;
+    default:
+      return Errc::kSystem;
+  }
+}
+
+}  // namespace
+
+// ---- State: the blocking pump -------------------------------------------------
+
+Error SftpClientSession::State::lost(StatusCode why, std::string detail) {
+  connected = false;
+  last_status = why;
+  to_server.reset();
+  return Error{why == StatusCode::kBadMessage ? Errc::kInvalidFormat : Errc::kSystem, std::move(detail)};
+}
+
+Error SftpClientSession::State::status_error(const Reply& reply) {
+  last_status = reply.status;
+  return Error{errc_for_status(reply.status), std::string(sftp::status_text(reply.status))};
+}
+
+Error SftpClientSession::State::unexpected_reply(const Reply& reply) {
+  return lost(StatusCode::kBadMessage,
+              "Expected reply, got SFTP packet type " + std::to_string(static_cast<int>(reply.type)));
+}
+
+Result<void> SftpClientSession::State::pump() {
+  if (!connected) return fail(Errc::kSystem, "Connection closed");
+  for (;;) {
+    // Write before polling: the pipe usually has room, and this saves a poll(2) per write.
+    ByteView out = engine.pending_output();
+    if (!out.empty()) {
+      ssize_t w = ::write(to_server.get(), out.data(), out.size());
+      if (w > 0) {
+        engine.consume_output(static_cast<std::size_t>(w));
+        out = engine.pending_output();
+      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+        return fail(lost(StatusCode::kConnectionLost, "Connection closed"));
+      }
+    }
+    pollfd fds[2] = {{from_server.get(), POLLIN, 0}, {to_server.get(), POLLOUT, 0}};
+    nfds_t n = out.empty() ? 1 : 2;
+    int ready = ::poll(fds, n, -1);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      return fail(lost(StatusCode::kConnectionLost, system_error(errno).detail));
+    }
+    if (fds[0].revents != 0) {
+      if (read_buffer.size() < kReadBufferSize) read_buffer.resize(kReadBufferSize);
+      ssize_t r = ::read(from_server.get(), read_buffer.data(), read_buffer.size());
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+        return fail(lost(StatusCode::kConnectionLost, "Connection closed"));
+      if (r > 0) {
+        engine.feed(ByteView(read_buffer.data(), static_cast<std::size_t>(r)));
+        return {};
+      }
+    }
+    // POLLOUT (or POLLERR on a dead reader): the write at the top of the loop handles it.
+  }
+}
+
+Result<void> SftpClientSession::State::pump_ready() {
+  if (!connected) {
+    last_status = StatusCode::kConnectionLost;
+    return fail(Errc::kSystem, "Connection closed");
+  }
+  last_status = StatusCode::kOk;
+  return {};
+}
+
+Result<Reply> SftpClientSession::State::next_reply() {
+  for (;;) {
+    if (!connected) return fail(Errc::kSystem, "Connection closed");
+    auto reply = engine.next_reply();
+    if (!reply) return fail(lost(StatusCode::kBadMessage, reply.error().detail));
+    if (*reply) return std::move(**reply);
+    SSH_TRY_VOID(pump());
+  }
+}
+
+Result<Reply> SftpClientSession::State::wait_for(std::uint32_t id) {
+  SSH_TRY(reply, next_reply());
+  if (reply.id != id) return fail(lost(StatusCode::kBadMessage, "ID mismatch"));
+  return reply;
+}
+
+Result<void> SftpClientSession::State::expect_ok(std::uint32_t id) {
+  SSH_TRY(reply, wait_for(id));
+  if (reply.type != PacketType::kStatus) return fail(unexpected_reply(reply));
+  if (reply.status != StatusCode::kOk) return fail(status_error(reply));
+  return {};
+}
+
+Result<std::string> SftpClientSession::State::expect_handle(std::uint32_t id) {
+  SSH_TRY(reply, wait_for(id));
+  if (reply.type == PacketType::kStatus) return fail(status_error(reply));
+  if (reply.type != PacketType::kHandle) return fail(unexpected_reply(reply));
+  return to_string(reply.handle);
+}
+
+Result<void> SftpClientSession::State::close_handle(const std::string& handle) {
+  return expect_ok(engine.send_close(as_bytes(handle)));
+}
+
+bool SftpClientSession::State::has_extension(std::string_view name) const {
+  return extensions.find(std::string(name)) != extensions.end();
+}
+
+// ---- start ------------------------------------------------------------------------
+
+SftpClientSession::SftpClientSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+SftpClientSession::~SftpClientSession() = default;
+
+Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server, Fd from_server,
+                                                                    const SftpSessionOptions& options) {
+  // A server that dies would otherwise kill us with SIGPIPE on the next write; the
+  // write's EPIPE becomes "Connection closed" instead (ssh and sftp ignore it too).
+  struct sigaction old {};
+  if (::sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
+
+  auto state = std::make_unique<State>();
+  SSH_TRY_VOID(set_nonblocking(to_server.get()));
+  SSH_TRY_VOID(set_nonblocking(from_server.get()));
+  state->to_server = std::move(to_server);
+  state->from_server = std::move(from_server);
+  state->options = options;
+  state->engine.send_init();
+  while (!state->engine.server_version()) {
+    auto reply = state->engine.next_reply();
+    if (!reply) return fail(state->lost(StatusCode::kBadMessage, reply.error().detail));
+    if (*reply) return fail(state->lost(StatusCode::kBadMessage, "Invalid packet back from SSH2_FXP_INIT"));
+    if (!state->engine.server_version()) SSH_TRY_VOID(state->pump());
+  }
+  state->version = state->engine.server_version()->version;
+  state->extensions = state->engine.server_version()->extensions;
+  log::debug2("Remote version: {}", state->version);
+  for (const auto& [name, data] : state->extensions) {
+    if (std::find(kKnownExtensions.begin(), kKnownExtensions.end(), name) != kKnownExtensions.end())
+      log::debug2("Server supports extension \"{}\" revision {}", name, data);
+    else
+      log::debug2("Unrecognised server extension \"{}\"", name);
+  }
+
+  if (state->has_extension(sftp::kExtLimits)) {
+    std::uint32_t id = state->engine.send_extended(sftp::kExtLimits, {});
+    SSH_TRY(reply, state->wait_for(id));
+    if (reply.type != PacketType::kExtendedReply) return fail(state->unexpected_reply(reply));
+    wire::Reader r(reply.extended);
+    auto limits = sftp::read_limits(r);
+    if (!limits) return fail(state->lost(StatusCode::kBadMessage, "Invalid limits@openssh.com reply"));
+    state->limits = *limits;
+    log::debug3("Received limits reply T:{} I:{}", static_cast<int>(reply.type), reply.id);
+  }
+  // Request sizes: -B wins; else the server's limits (at most one packet); else 32 KiB.
+  auto pick = [&](std::uint64_t server_max) -> std::uint32_t {
+    if (options.request_size != 0) return std::min(options.request_size, kMaxRequestLength);
+    if (server_max != 0) return static_cast<std::uint32_t>(std::min<std::uint64_t>(server_max, kMaxRequestLength));
+    return sftp::kDefaultTransferLength;
+  };
+  state->read_length = pick(state->limits.max_read_length);
+  state->write_length = pick(state->limits.max_write_length);
+  std::uint32_t biggest = std::max(state->read_length, state->write_length);
+  state->max_in_flight = options.requests_in_flight != 0
+                             ? options.requests_in_flight
+                             : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, kWindowBytes / biggest));
+  if (state->limits.max_packet_length != 0) {
+    log::debug3("server upload/download buffer sizes {} / {}; using {} / {}", state->limits.max_write_length,
+                state->limits.max_read_length, state->write_length, state->read_length);
+    log::debug3("server handle limit {}; using {}", state->limits.max_open_handles, state->max_in_flight);
+  }
+  return std::unique_ptr<SftpClientSession>(new SftpClientSession(std::move(state)));
+}
+
+std::uint32_t SftpClientSession::server_version() const { return state_->version; }
+const std::map<std::string, std::string>& SftpClientSession::extensions() const { return state_->extensions; }
+bool SftpClientSession::has_extension(std::string_view name) const { return state_->has_extension(name); }
+const sftp::Limits& SftpClientSession::limits() const { return state_->limits; }
+sftp::StatusCode SftpClientSession::last_status() const { return state_->last_status; }
+bool SftpClientSession::connected() const { return state_->connected; }
+
+void SftpClientSession::close() {
+  state_->to_server.reset();
+  state_->connected = false;
+}
+
+// ---- simple calls ---------------------------------------------------------------
+
+namespace {
+
+template <class State>
+Result<std::string> single_name(State& s, std::uint32_t id) {
+  SSH_TRY(reply, s.wait_for(id));
+  if (reply.type == PacketType::kStatus) return fail(s.status_error(reply));
+  if (reply.type != PacketType::kName) return fail(s.unexpected_reply(reply));
+  if (reply.names.size() != 1)
+    return fail(s.lost(StatusCode::kBadMessage, "Got multiple names (" + std::to_string(reply.names.size()) +
+                                                    ") from SSH_FXP_REALPATH"));
+  return std::string(reply.names[0].filename);
+}
+
+template <class State>
+Result<sftp::FileAttributes> attributes_reply(State& s, std::uint32_t id) {
+  SSH_TRY(reply, s.wait_for(id));
+  if (reply.type == PacketType::kStatus) return fail(s.status_error(reply));
+  if (reply.type != PacketType::kAttrs) return fail(s.unexpected_reply(reply));
+  return std::move(reply.attrs);
+}
+
+template <class State>
+Result<void> need_extension(State& s, std::string_view name) {
+  if (s.has_extension(name)) return {};
+  s.last_status = StatusCode::kOpUnsupported;
+  return fail(Errc::kInvalidArgument, "Server does not support " + std::string(name) + " extension");
+}
+
+Bytes encode(std::initializer_list<std::string_view> strings) {
+  wire::Writer w;
+  for (std::string_view s : strings) w.string(s);
+  return to_bytes(w.view());
+}
+
+}  // namespace
+
+Result<std::string> SftpClientSession::realpath(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return single_name(*state_, state_->engine.send_path(PacketType::kRealpath, path));
+}
+
+Result<std::string> SftpClientSession::expand_path(const std::string& path) {
+  if (!state_->has_extension(sftp::kExtExpandPath)) return realpath(path);
+  SSH_TRY_VOID(state_->pump_ready());
+  Bytes body = encode({path});
+  return single_name(*state_, state_->engine.send_extended(sftp::kExtExpandPath, body));
+}
+
+Result<std::string> SftpClientSession::home_directory(const std::string& user) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY_VOID(need_extension(*state_, sftp::kExtHomeDirectory));
+  Bytes body = encode({user});
+  return single_name(*state_, state_->engine.send_extended(sftp::kExtHomeDirectory, body));
+}
+
+Result<sftp::FileAttributes> SftpClientSession::stat(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return attributes_reply(*state_, state_->engine.send_path(PacketType::kStat, path));
+}
+
+Result<sftp::FileAttributes> SftpClientSession::lstat(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return attributes_reply(*state_, state_->engine.send_path(PacketType::kLstat, path));
+}
+
+Result<void> SftpClientSession::setstat(const std::string& path, const sftp::FileAttributes& attrs) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return state_->expect_ok(state_->engine.send_setstat(path, attrs));
+}
+
+Result<void> SftpClientSession::lsetstat(const std::string& path, const sftp::FileAttributes& attrs) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY_VOID(need_extension(*state_, sftp::kExtLsetstat));
+  wire::Writer w;
+  w.string(path);
+  sftp::write_attributes(w, attrs);
+  return state_->expect_ok(state_->engine.send_extended(sftp::kExtLsetstat, w.view()));
+}
+
+Result<std::vector<SftpDirEntry>> SftpClientSession::read_directory(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY(handle, state_->expect_handle(state_->engine.send_path(PacketType::kOpendir, path)));
+  std::vector<SftpDirEntry> entries;
+  for (;;) {
+    SSH_TRY(reply, state_->wait_for(state_->engine.send_handle(PacketType::kReaddir, as_bytes(handle))));
+    if (reply.type == PacketType::kStatus) {
+      if (reply.status == StatusCode::kEof) break;
+      Error e = state_->status_error(reply);
+      (void)state_->close_handle(handle);
+      state_->last_status = reply.status;
+      return fail(std::move(e));
+    }
+    if (reply.type != PacketType::kName) return fail(state_->unexpected_reply(reply));
+    if (reply.names.empty()) break;  // OpenSSH treats an empty NAME as the end too
+    for (auto& n : reply.names)
+      entries.push_back(SftpDirEntry{std::string(n.filename), std::string(n.long_name), std::move(n.attrs)});
+  }
+  SSH_TRY_VOID(state_->close_handle(handle));
+  return entries;
+}
+
+Result<void> SftpClientSession::mkdir(const std::string& path, const sftp::FileAttributes& attrs) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return state_->expect_ok(state_->engine.send_mkdir(path, attrs));
+}
+
+Result<void> SftpClientSession::rmdir(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return state_->expect_ok(state_->engine.send_path(PacketType::kRmdir, path));
+}
+
+Result<void> SftpClientSession::remove(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return state_->expect_ok(state_->engine.send_path(PacketType::kRemove, path));
+}
+
+Result<void> SftpClientSession::rename(const std::string& from, const std::string& to, bool posix) {
+  SSH_TRY_VOID(state_->pump_ready());
+  if (posix && state_->has_extension(sftp::kExtPosixRename))
+    return state_->expect_ok(state_->engine.send_extended(sftp::kExtPosixRename, encode({from, to})));
+  return state_->expect_ok(state_->engine.send_rename(from, to));
+}
+
+Result<void> SftpClientSession::symlink(const std::string& target, const std::string& link_path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return state_->expect_ok(state_->engine.send_symlink(target, link_path));
+}
+
+Result<void> SftpClientSession::hardlink(const std::string& target, const std::string& link_path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY_VOID(need_extension(*state_, sftp::kExtHardlink));
+  return state_->expect_ok(state_->engine.send_extended(sftp::kExtHardlink, encode({target, link_path})));
+}
+
+Result<std::string> SftpClientSession::readlink(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  return single_name(*state_, state_->engine.send_path(PacketType::kReadlink, path));
+}
+
+Result<sftp::StatVfs> SftpClientSession::statvfs(const std::string& path) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY_VOID(need_extension(*state_, sftp::kExtStatVfs));
+  SSH_TRY(reply, state_->wait_for(state_->engine.send_extended(sftp::kExtStatVfs, encode({path}))));
+  if (reply.type == PacketType::kStatus) return fail(state_->status_error(reply));
+  if (reply.type != PacketType::kExtendedReply) return fail(state_->unexpected_reply(reply));
+  wire::Reader r(reply.extended);
+  auto vfs = sftp::read_statvfs(r);
+  if (!vfs) return fail(state_->lost(StatusCode::kBadMessage, "Couldn't decode statvfs reply"));
+  return *vfs;
+}
+
+Result<void> SftpClientSession::copy_remote(const std::string& from, const std::string& to, bool preserve) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY_VOID(need_extension(*state_, sftp::kExtCopyData));
+  SSH_TRY(attrs, stat(from));
+  if (!attrs.is_regular()) {
+    state_->last_status = StatusCode::kFailure;
+    return fail(Errc::kInvalidArgument, "Cannot copy non-regular file: " + from);
+  }
+  SSH_TRY(read_handle, state_->expect_handle(state_->engine.send_open(from, sftp::kOpenRead, {})));
+  // As OpenSSH: the new file gets the source's permission bits, and times only with -p.
+  sftp::FileAttributes create;
+  create.permissions = *attrs.permissions & 0777;
+  auto write_handle = state_->expect_handle(state_->engine.send_open(
+      to, sftp::kOpenWrite | sftp::kOpenCreate | sftp::kOpenTruncate, create));
+  if (!write_handle) {
+    Error e = std::move(write_handle).error();
+    StatusCode status = state_->last_status;
+    (void)state_->close_handle(read_handle);
+    state_->last_status = status;
+    return fail(std::move(e));
+  }
+  wire::Writer w;
+  w.string(read_handle);
+  w.u64(0);
+  w.u64(0);  // 0: up to the end of the source
+  w.string(*write_handle);
+  w.u64(0);
+  auto copied = state_->expect_ok(state_->engine.send_extended(sftp::kExtCopyData, w.view()));
+  Result<void> times;
+  if (copied && preserve && attrs.mtime) {
+    sftp::FileAttributes t;
+    t.atime = attrs.atime;
+    t.mtime = attrs.mtime;
+    times = state_->expect_ok(state_->engine.send_fsetstat(as_bytes(*write_handle), t));
+  }
+  StatusCode status = state_->last_status;
+  auto closed_read = state_->close_handle(read_handle);
+  auto closed_write = state_->close_handle(*write_handle);
+  if (!copied) {
+    state_->last_status = status;
+    return copied;
+  }
+  if (!times) return times;
+  if (!closed_read) return closed_read;
+  return closed_write;
+}
+
+Result<std::pair<std::vector<std::string>, std::vector<std::string>>> SftpClientSession::users_groups_by_id(
+    const std::vector<std::uint32_t>& uids, const std::vector<std::uint32_t>& gids) {
+  SSH_TRY_VOID(state_->pump_ready());
+  SSH_TRY_VOID(need_extension(*state_, sftp::kExtUsersGroupsById));
+  wire::Writer w;
+  for (const auto* ids : {&uids, &gids})
+    w.nested([&](wire::Writer& inner) {
+      for (std::uint32_t id : *ids) inner.u32(id);
+    });
+  SSH_TRY(reply, state_->wait_for(state_->engine.send_extended(sftp::kExtUsersGroupsById, w.view())));
+  if (reply.type == PacketType::kStatus) return fail(state_->status_error(reply));
+  if (reply.type != PacketType::kExtendedReply) return fail(state_->unexpected_reply(reply));
+  auto decode_names = [](ByteView blob, std::size_t expected) -> Result<std::vector<std::string>> {
+    wire::Reader r(blob);
+    std::vector<std::string> names;
+    while (!r.empty()) {
+      SSH_TRY(name, r.string());
+      names.push_back(to_string(name));
+    }
+    if (names.size() != expected) return fail(Errc::kInvalidFormat, "users-groups-by-id: wrong count");
+    return names;
+  };
+  wire::Reader r(reply.extended);
+  auto user_blob = r.string();
+  auto group_blob = r.string();
+  if (!user_blob || !group_blob) return fail(state_->lost(StatusCode::kBadMessage, "bad users-groups-by-id reply"));
+  auto users = decode_names(*user_blob, uids.size());
+  auto groups = decode_names(*group_blob, gids.size());
+  if (!users || !groups) return fail(state_->lost(StatusCode::kBadMessage, "bad users-groups-by-id reply"));
+  return std::make_pair(std::move(*users), std::move(*groups));
+}
+
+}  // namespace sshcore::io

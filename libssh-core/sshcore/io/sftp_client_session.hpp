@@ -1,0 +1,131 @@
+// SftpClientSession: the SFTP client as sftp(1) and scp(1) use it. It drives the core
+// client engine (apps/sftp/sftp_client.hpp, sans-I/O) over the two pipes of an
+// `ssh -s sftp` subprocess (or any server reached through descriptors) and does the
+// local file I/O of transfers. Calls block until their reply arrives; transfers keep
+// many READ/WRITE requests in flight and accept replies in any order.
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sshcore/apps/sftp/sftp_protocol.hpp"
+#include "sshcore/base/result.hpp"
+#include "sshcore/io/fd.hpp"
+
+namespace sshcore::io {
+
+namespace sftp = sshcore::apps::sftp;
+
+struct SftpDirEntry {
+  std::string name;       // the file name, no directory part
+  std::string long_name;  // the server's ls -l style line
+  sftp::FileAttributes attrs;
+};
+
+struct SftpSessionOptions {
+  // -B: bytes per READ/WRITE request; 0 = the server's limits@openssh.com value
+  // (capped at what fits one packet), else OpenSSH's 32 KiB default.
+  std::uint32_t request_size = 0;
+  // -R: requests in flight per transfer; 0 = our default (enough for a 16 MiB window).
+  std::uint32_t requests_in_flight = 0;
+  // -l: bandwidth limit in Kbit/s, 0 = none.
+  std::uint64_t limit_kbps = 0;
+};
+
+struct TransferOptions {
+  bool preserve = false;  // -p: copy mode and times
+  bool resume = false;    // -a / reget / reput: continue from the destination's size
+  bool fsync = false;     // -f: fsync@openssh.com (upload) / fsync(2) (download) before close
+  // Called as bytes complete (offset of the contiguous prefix done, total size).
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  // When set and it becomes non-zero (a SIGINT handler's flag, as OpenSSH's
+  // `interrupted`): no new requests are sent, the ones in flight are drained, the
+  // partial file is cut at the contiguous prefix and the call fails ("Interrupted").
+  const volatile std::sig_atomic_t* interrupted = nullptr;
+};
+
+class SftpClientSession {
+ public:
+  // Takes ownership of the pipes (to_server: the server's input, from_server: its
+  // output), sends INIT and reads VERSION; then asks limits@openssh.com if offered.
+  static Result<std::unique_ptr<SftpClientSession>> start(Fd to_server, Fd from_server,
+                                                          const SftpSessionOptions& options = {});
+  ~SftpClientSession();
+
+  std::uint32_t server_version() const;
+  // The extensions the server announced in VERSION (name -> data, e.g. "1").
+  const std::map<std::string, std::string>& extensions() const;
+  bool has_extension(std::string_view name) const;
+  const sftp::Limits& limits() const;  // as announced, or zeros
+
+  // After a failed call: the SSH_FX status the server sent, or kConnectionLost /
+  // kBadMessage when the channel itself failed. The Error's detail holds the text to
+  // print (status_text() of the code, as OpenSSH's fx2txt()).
+  sftp::StatusCode last_status() const;
+  // False once the server has gone (EOF, bad packet): every later call fails.
+  bool connected() const;
+
+  Result<std::string> realpath(const std::string& path);
+  Result<std::string> expand_path(const std::string& path);  // expand-path@openssh.com, else realpath
+  Result<std::string> home_directory(const std::string& user = "");  // home-directory extension
+  Result<sftp::FileAttributes> stat(const std::string& path);
+  Result<sftp::FileAttributes> lstat(const std::string& path);
+  Result<void> setstat(const std::string& path, const sftp::FileAttributes& attrs);
+  Result<void> lsetstat(const std::string& path, const sftp::FileAttributes& attrs);  // lsetstat@openssh.com
+  Result<std::vector<SftpDirEntry>> read_directory(const std::string& path);  // OPENDIR/READDIR.../CLOSE
+  Result<void> mkdir(const std::string& path, const sftp::FileAttributes& attrs = {});
+  Result<void> rmdir(const std::string& path);
+  Result<void> remove(const std::string& path);
+  // posix-rename@openssh.com when `posix` and offered (replaces an existing target), else RENAME.
+  Result<void> rename(const std::string& from, const std::string& to, bool posix = true);
+  // Creates `link_path` pointing at `target` (sent in OpenSSH's reversed order).
+  Result<void> symlink(const std::string& target, const std::string& link_path);
+  Result<void> hardlink(const std::string& target, const std::string& link_path);  // hardlink@openssh.com
+  Result<std::string> readlink(const std::string& path);
+  Result<sftp::StatVfs> statvfs(const std::string& path);  // statvfs@openssh.com
+  // Server-side copy of a whole file with the copy-data extension.
+  Result<void> copy_remote(const std::string& from, const std::string& to, bool preserve);
+  // users-groups-by-id@openssh.com: names for ids ("" where the server has none).
+  Result<std::pair<std::vector<std::string>, std::vector<std::string>>> users_groups_by_id(
+      const std::vector<std::uint32_t>& uids, const std::vector<std::uint32_t>& gids);
+
+  // Whole-file transfers, pipelined. A download writes to `local_path` (created as
+  // OpenSSH does: the remote permission bits | u+w, & ~umask; with preserve the exact
+  // mode and times are applied after); a failed download leaves the contiguous part
+  // it received (for resume) and returns the error. Resume appends from the
+  // destination's current size; it refuses (kInvalidArgument) a download whose local
+  // file is larger than the remote one and an upload whose remote file is as large
+  // or larger, with OpenSSH's texts. Error details are OpenSSH's texts for what the
+  // transfer itself decides ("read remote \"x\" : ...", "write local \"x\": ...");
+  // a refused OPEN/STAT gives the bare status_text().
+  Result<void> download(const std::string& remote_path, const std::string& local_path,
+                        const TransferOptions& options = {});
+  Result<void> upload(const std::string& local_path, const std::string& remote_path,
+                      const TransferOptions& options = {});
+
+  // Ends the session: closes the pipe to the server (the server sees EOF).
+  void close();
+
+ private:
+  struct State;
+  explicit SftpClientSession(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// Remote globbing for sftp and scp: expands a pattern with *, ? and [..] (backslash
+// escapes a metacharacter) in every path component against the server. A pattern
+// with no metacharacters yields itself (unescaped) if it exists. Results are sorted.
+struct RemoteGlobMatch {
+  std::string path;
+  sftp::FileAttributes attrs;  // from READDIR or STAT (lstat attributes for symlinks)
+};
+Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, const std::string& pattern);
+bool has_glob_metacharacters(std::string_view s);
+
+}  // namespace sshcore::io

@@ -1,0 +1,438 @@
+// SftpClientSession's whole-file transfers: many READ or WRITE requests in flight,
+// replies taken in any order, local I/O at explicit offsets (pread/pwrite) so the
+// order replies come in does not matter. Modelled on OpenSSH's do_download and
+// do_upload (sftp-client.c): same resume rules, same truncate-at-highwater on error.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "sshcore/base/log.hpp"
+#include "sshcore/io/file_io.hpp"
+#include "sshcore/io/sftp_client_session.hpp"
+#include "sshcore/io/sftp_client_state.hpp"
+#include "sshcore/wire/writer.hpp"
+
+namespace sshcore::io {
+
+using sftp::PacketType;
+using sftp::Reply;
+using sftp::StatusCode;
+
+namespace {
+
+// -l: as OpenSSH's bandwidth_limit(), sleep whenever the bytes moved since the
+// window began are ahead of what the rate allows.
+class BandwidthLimiter {
+ public:
+  explicit BandwidthLimiter(std::uint64_t kbps) : bits_per_second_(kbps * 1024) {}
+  void account(std::size_t bytes) {
+    if (bits_per_second_ == 0) return;
+    timespec now;
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!started_) {
+      start_ = now;
+      started_ = true;
+    }
+    amount_ += bytes;
+    double elapsed = static_cast<double>(now.tv_sec - start_.tv_sec) + (now.tv_nsec - start_.tv_nsec) / 1e9;
+    double due = static_cast<double>(amount_) * 8.0 / static_cast<double>(bits_per_second_);
+    if (due > elapsed) {
+      double wait = due - elapsed;
+      timespec ts{static_cast<time_t>(wait), static_cast<long>((wait - static_cast<time_t>(wait)) * 1e9)};
+      while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+      }
+    }
+    // A fresh window now and then keeps an idle pause from being "saved up".
+    if (elapsed > 1.0) {
+      started_ = false;
+      amount_ = 0;
+    }
+  }
+
+ private:
+  std::uint64_t bits_per_second_;
+  std::uint64_t amount_ = 0;
+  timespec start_{};
+  bool started_ = false;
+};
+
+// The contiguous prefix done so far: a failed transfer truncates (download) or
+// resumes from here, and progress reports it.
+class Highwater {
+ public:
+  explicit Highwater(std::uint64_t start) : mark_(start) {}
+  void complete(std::uint64_t offset, std::uint64_t length) {
+    if (length == 0) return;
+    if (offset > mark_) {
+      auto [it, inserted] = pending_.emplace(offset, offset + length);
+      if (!inserted) it->second = std::max(it->second, offset + length);
+      return;
+    }
+    mark_ = std::max(mark_, offset + length);
+    for (auto it = pending_.begin(); it != pending_.end() && it->first <= mark_; it = pending_.erase(it))
+      mark_ = std::max(mark_, it->second);
+  }
+  std::uint64_t mark() const { return mark_; }
+  bool reordered() const { return !pending_.empty(); }
+
+ private:
+  std::uint64_t mark_;
+  std::map<std::uint64_t, std::uint64_t> pending_;  // offset -> end, beyond the mark
+};
+
+constexpr std::size_t kMaxQueuedOutput = 1024 * 1024;
+
+struct Span {
+  std::uint64_t offset;
+  std::uint32_t length;
+};
+
+// Requests in flight by id. A flat vector (at most a few hundred entries) costs no
+// allocation per request, unlike a node-based map.
+class InFlight {
+ public:
+  explicit InFlight(std::size_t capacity) { entries_.reserve(capacity); }
+  void add(std::uint32_t id, Span span) { entries_.push_back({id, span}); }
+  std::optional<Span> take(std::uint32_t id) {
+    for (auto& e : entries_) {
+      if (e.first != id) continue;
+      Span span = e.second;
+      e = entries_.back();
+      entries_.pop_back();
+      return span;
+    }
+    return std::nullopt;
+  }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  void clear() { entries_.clear(); }
+
+ private:
+  std::vector<std::pair<std::uint32_t, Span>> entries_;
+};
+
+std::string quoted_errno(const char* what, const std::string& path, int err) {
+  return std::string(what) + " \"" + path + "\": " + std::strerror(err);
+}
+
+bool interrupted(const TransferOptions& options) { return options.interrupted && *options.interrupted != 0; }
+
+void report(const TransferOptions& options, std::uint64_t done, std::uint64_t total) {
+  if (options.progress) options.progress(done, total);
+}
+
+}  // namespace
+
+Result<void> SftpClientSession::download(const std::string& remote_path, const std::string& local_path,
+                                         const TransferOptions& options) {
+  State& s = *state_;
+  log::debug2("do_download: download remote \"{}\" to local \"{}\"", remote_path, local_path);
+  SSH_TRY(attrs, stat(remote_path));
+  if (attrs.permissions && !attrs.is_regular()) {
+    s.last_status = StatusCode::kFailure;
+    return fail(Errc::kInvalidArgument, "Cannot download non-regular file: " + remote_path);
+  }
+  std::uint64_t size = attrs.size.value_or(0);
+  mode_t mode = attrs.permissions ? (*attrs.permissions & 0777) : 0666;
+
+  SSH_TRY(handle, s.expect_handle(s.engine.send_open(remote_path, sftp::kOpenRead, {})));
+  ByteView handle_bytes = as_bytes(handle);
+
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.resume ? 0 : O_TRUNC);
+  Fd local(::open(local_path.c_str(), flags, mode | S_IWUSR));
+  if (!local) {
+    int err = errno;
+    (void)s.close_handle(handle);
+    s.last_status = StatusCode::kFailure;
+    return fail(Errc::kSystem, quoted_errno("open local", local_path, err));
+  }
+  std::uint64_t offset = 0;
+  if (options.resume) {
+    struct stat st {};
+    if (::fstat(local.get(), &st) != 0) {
+      int err = errno;
+      (void)s.close_handle(handle);
+      return fail(Errc::kSystem, quoted_errno("Unable to stat local file", local_path, err));
+    }
+    if (static_cast<std::uint64_t>(st.st_size) > size) {
+      (void)s.close_handle(handle);
+      s.last_status = StatusCode::kFailure;
+      return fail(Errc::kInvalidArgument,
+                  "Unable to resume download of \"" + local_path + "\": local file is larger than remote");
+    }
+    offset = static_cast<std::uint64_t>(st.st_size);
+  }
+
+  BandwidthLimiter limiter(s.options.limit_kbps);
+  Highwater highwater(offset);
+  InFlight requests(s.max_in_flight + 1);
+  std::uint64_t next_offset = offset;
+  bool eof = false;
+  std::optional<Error> error;  // the first failure; outstanding replies are still drained
+  StatusCode error_status = StatusCode::kOk;
+  std::uint32_t max_requests = 1;  // as OpenSSH: grow by one per full reply, up to the limit
+  report(options, offset, size);
+
+  for (;;) {
+    // Within the known size keep the window full; past it, probe one request at a
+    // time so a file that grew is still read to its end.
+    if (!error && interrupted(options)) {
+      error = Error{Errc::kSystem, "Interrupted"};
+      error_status = StatusCode::kFailure;
+    }
+    while (!eof && !error && requests.size() < max_requests &&
+           (next_offset < size || requests.empty())) {
+      std::uint32_t id = s.engine.send_read(handle_bytes, next_offset, s.read_length);
+      requests.add(id, Span{next_offset, s.read_length});
+      next_offset += s.read_length;
+    }
+    if (requests.empty()) break;
+    auto reply = s.next_reply();
+    if (!reply) {
+      // The channel is gone: nothing more will arrive.
+      error = std::move(reply).error();
+      error_status = s.last_status;
+      requests.clear();
+      break;
+    }
+    auto taken = requests.take(reply->id);
+    if (!taken) {
+      error = s.lost(StatusCode::kBadMessage, "Unexpected reply " + std::to_string(reply->id));
+      error_status = s.last_status;
+      break;
+    }
+    Span span = *taken;
+    if (reply->type == PacketType::kStatus) {
+      if (reply->status == StatusCode::kEof) {
+        eof = true;
+        continue;
+      }
+      if (!error) {
+        s.status_error(*reply);
+        error = Error{Errc::kSystem, "read remote \"" + remote_path + "\" : " +
+                                         std::string(sftp::status_text(reply->status))};
+        error_status = reply->status;
+      }
+      continue;
+    }
+    if (reply->type != PacketType::kData) {
+      error = s.unexpected_reply(*reply);
+      error_status = s.last_status;
+      break;
+    }
+    if (error) continue;  // draining
+    ByteView data = reply->data;
+    if (data.size() > span.length) {
+      error = s.lost(StatusCode::kBadMessage, "Received more data than asked for " + std::to_string(data.size()) +
+                                                  " > " + std::to_string(span.length));
+      error_status = s.last_status;
+      break;
+    }
+    std::size_t written = 0;
+    while (written < data.size()) {
+      ssize_t w = ::pwrite(local.get(), data.data() + written, data.size() - written,
+                           static_cast<off_t>(span.offset + written));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        error = Error{Errc::kSystem, quoted_errno("write local", local_path, errno)};
+        error_status = StatusCode::kFailure;
+        break;
+      }
+      written += static_cast<std::size_t>(w);
+    }
+    if (error) continue;
+    highwater.complete(span.offset, data.size());
+    limiter.account(data.size());
+    if (data.empty()) {
+      // An empty block would be re-requested forever: take it as the end.
+      eof = true;
+    } else if (data.size() < span.length) {
+      // Short read: ask again for the missing tail (servers may return less).
+      log::debug3("Short data block, re-requesting {} -> {}", span.offset + data.size(),
+                  span.offset + span.length - 1);
+      std::uint32_t id = s.engine.send_read(handle_bytes, span.offset + data.size(),
+                                            span.length - static_cast<std::uint32_t>(data.size()));
+      requests.add(id, Span{span.offset + data.size(), span.length - static_cast<std::uint32_t>(data.size())});
+    } else if (max_requests < s.max_in_flight) {
+      ++max_requests;
+    }
+    report(options, highwater.mark(), std::max(size, highwater.mark()));
+  }
+
+  if (s.connected) {
+    auto closed = s.close_handle(handle);
+    if (!closed && !error) {
+      error = std::move(closed).error();
+      error_status = s.last_status;
+    }
+  }
+  if (error) {
+    // Cut at the contiguous prefix so no hole is left behind for a later resume.
+    if (::ftruncate(local.get(), static_cast<off_t>(highwater.mark())) != 0) {
+      // Nothing more useful to report than the transfer's own error.
+    }
+    s.last_status = error_status == StatusCode::kOk ? StatusCode::kFailure : error_status;
+    return fail(std::move(*error));
+  }
+  // As OpenSSH, failing to copy the mode or times or to sync is reported but does
+  // not fail a transfer whose data arrived.
+  if (options.preserve) {
+    if (attrs.permissions && ::fchmod(local.get(), mode) != 0)
+      log::error("{}", quoted_errno("local chmod", local_path, errno));
+    if (attrs.atime && attrs.mtime) {
+      timespec times[2] = {{static_cast<time_t>(*attrs.atime), 0}, {static_cast<time_t>(*attrs.mtime), 0}};
+      if (::futimens(local.get(), times) != 0) log::error("{}", quoted_errno("local set times", local_path, errno));
+    }
+  }
+  if (options.fsync && ::fsync(local.get()) != 0) log::error("{}", quoted_errno("local sync", local_path, errno));
+  return {};
+}
+
+Result<void> SftpClientSession::upload(const std::string& local_path, const std::string& remote_path,
+                                       const TransferOptions& options) {
+  State& s = *state_;
+  SSH_TRY_VOID(s.pump_ready());
+  log::debug2("do_upload: upload local \"{}\" to remote \"{}\"", local_path, remote_path);
+  Fd local(::open(local_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!local) {
+    s.last_status = StatusCode::kFailure;
+    return fail(Errc::kSystem, quoted_errno("open local", local_path, errno));
+  }
+  struct stat st {};
+  if (::fstat(local.get(), &st) != 0) {
+    s.last_status = StatusCode::kFailure;
+    return fail(Errc::kSystem, quoted_errno("fstat local", local_path, errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    s.last_status = StatusCode::kFailure;
+    return fail(Errc::kInvalidArgument, local_path + " is not a regular file");
+  }
+  std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+  sftp::FileAttributes create;
+  create.permissions = st.st_mode & 0777;
+  std::uint64_t offset = 0;
+  if (options.resume) {
+    SSH_TRY(remote, stat(remote_path));
+    if (remote.size.value_or(0) >= size) {
+      s.last_status = StatusCode::kFailure;
+      return fail(Errc::kInvalidArgument, "destination file bigger or same size as source file");
+    }
+    offset = *remote.size;
+  }
+  SSH_TRY(handle, s.expect_handle(s.engine.send_open(
+                      remote_path, sftp::kOpenWrite | sftp::kOpenCreate | (options.resume ? 0 : sftp::kOpenTruncate),
+                      create)));
+  ByteView handle_bytes = as_bytes(handle);
+
+  BandwidthLimiter limiter(s.options.limit_kbps);
+  Highwater highwater(offset);
+  InFlight requests(s.max_in_flight + 1);
+  std::uint64_t next_offset = offset;
+  bool local_eof = false;
+  std::optional<Error> error;
+  StatusCode error_status = StatusCode::kOk;
+  report(options, offset, size);
+
+  for (;;) {
+    // Queue no more than a little beyond what the pipe can take: requests sitting in
+    // our buffer are not in flight, and a huge buffer only costs copies.
+    if (!error && interrupted(options)) {
+      error = Error{Errc::kSystem, "Interrupted"};
+      error_status = StatusCode::kFailure;
+    }
+    while (!local_eof && !error && requests.size() < s.max_in_flight &&
+           s.engine.pending_output().size() < kMaxQueuedOutput) {
+      std::span<std::uint8_t> room = s.engine.begin_write(handle_bytes, next_offset, s.write_length);
+      ssize_t n = ::pread(local.get(), room.data(), room.size(), static_cast<off_t>(next_offset));
+      if (n <= 0) {
+        s.engine.cancel_write();
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          error = Error{Errc::kSystem, quoted_errno("read local", local_path, errno)};
+          error_status = StatusCode::kFailure;
+        } else {
+          local_eof = true;
+        }
+        break;
+      }
+      std::uint32_t id = s.engine.finish_write(static_cast<std::size_t>(n));
+      requests.add(id, Span{next_offset, static_cast<std::uint32_t>(n)});
+      next_offset += static_cast<std::uint64_t>(n);
+      limiter.account(static_cast<std::size_t>(n));
+    }
+    if (requests.empty()) break;
+    auto reply = s.next_reply();
+    if (!reply) {
+      error = std::move(reply).error();
+      error_status = s.last_status;
+      break;
+    }
+    auto taken = requests.take(reply->id);
+    if (!taken || reply->type != PacketType::kStatus) {
+      error = s.lost(StatusCode::kBadMessage, "Expected SSH2_FXP_STATUS");
+      error_status = s.last_status;
+      break;
+    }
+    Span span = *taken;
+    if (reply->status != StatusCode::kOk) {
+      if (!error) {
+        s.status_error(*reply);
+        error = Error{Errc::kSystem, "write remote \"" + remote_path + "\": " +
+                                         std::string(sftp::status_text(reply->status))};
+        error_status = reply->status;
+      }
+      continue;
+    }
+    highwater.complete(span.offset, span.length);
+    report(options, highwater.mark(), size);
+  }
+
+  if (s.connected && error && options.resume) {
+    // A failed resume keeps only the contiguous part, so the next resume is right.
+    sftp::FileAttributes cut;
+    cut.size = highwater.mark();
+    (void)s.expect_ok(s.engine.send_fsetstat(handle_bytes, cut));
+  }
+  // As OpenSSH: mode and times, then fsync; neither fails a transfer whose data arrived.
+  if (s.connected && options.preserve) {
+    sftp::FileAttributes times;
+    times.permissions = st.st_mode & 0777;
+    times.atime = static_cast<std::uint32_t>(st.st_atime);
+    times.mtime = static_cast<std::uint32_t>(st.st_mtime);
+    if (auto set = s.expect_ok(s.engine.send_fsetstat(handle_bytes, times)); !set)
+      log::error("Couldn't fsetstat: {}", set.error().detail);
+  }
+  if (s.connected && options.fsync) {
+    if (s.has_extension(sftp::kExtFsync)) {
+      wire::Writer w;
+      w.string(handle_bytes);
+      if (auto synced = s.expect_ok(s.engine.send_extended(sftp::kExtFsync, w.view())); !synced)
+        log::error("Couldn't sync file: {}", synced.error().detail);
+    } else {
+      log::error("Server does not support fsync@openssh.com extension");
+    }
+  }
+  if (s.connected) {
+    auto closed = s.close_handle(handle);
+    if (!closed && !error) {
+      error = std::move(closed).error();
+      error_status = s.last_status;
+    }
+  }
+  if (error) {
+    s.last_status = error_status == StatusCode::kOk ? StatusCode::kFailure : error_status;
+    return fail(std::move(*error));
+  }
+  return {};
+}
+
+}  // namespace sshcore::io
