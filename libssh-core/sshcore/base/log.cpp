@@ -69,6 +69,8 @@ void init(const Options& options) {
     openlog(g_options.program.c_str(), LOG_PID, g_options.syslog_facility ? g_options.syslog_facility : LOG_USER);
 }
 
+void set_level(Level lvl) { g_options.level = lvl; }
+const Options& current_options() { return g_options; }
 Level level() { return g_options.level; }
 bool enabled(Level lvl) { return static_cast<int>(lvl) <= static_cast<int>(g_options.level); }
 

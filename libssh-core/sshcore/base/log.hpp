@@ -28,6 +28,11 @@ struct Options {
 };
 
 void init(const Options& options);
+// Changes only the level, keeping the sink (internal-sftp's -l inside sshd's log).
+void set_level(Level level);
+// The sink as configured: sshd's internal-sftp renames its syslog tag ("internal-sftp")
+// without reopening what was opened before the chroot.
+const Options& current_options();
 Level level();
 bool enabled(Level level);
 void emit(Level level, std::string_view message);
