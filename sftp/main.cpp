@@ -1,0 +1,163 @@
+// sftp(1): parse the command line, start ssh (or the -D server) on two pipes, open an
+// SFTP session over them and run the command loop; exit 0, 1 after a failed batch
+// command or fetch, 255 on a fatal error, as OpenSSH's sftp.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "command_line.hpp"
+#include "command_loop.hpp"
+#include "interpreter.hpp"
+#include "sshcore/io/sftp_client_session.hpp"
+#include "sshcore/io/subprocess.hpp"
+
+namespace {
+
+volatile pid_t g_server_pid = -1;
+volatile sig_atomic_t g_quiet = 0;
+
+[[noreturn]] void fatal(const std::string& message) {
+  std::fflush(stdout);
+  std::string line = message + "\r\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::exit(255);
+}
+
+// OpenSSH's killchild(): a signal ends ssh and then us.
+void kill_server_and_exit(int) {
+  if (g_server_pid > 1) {
+    ::kill(g_server_pid, SIGTERM);
+    ::waitpid(g_server_pid, nullptr, 0);
+  }
+  ::_exit(1);
+}
+
+// OpenSSH's sigchld_handler(): say so at once when ssh dies under us.
+void report_server_exit(int) {
+  int saved = errno;
+  pid_t pid;
+  while ((pid = ::waitpid(g_server_pid, nullptr, WNOHANG)) == -1 && errno == EINTR) {
+  }
+  if (pid == g_server_pid && g_server_pid > 1) {
+    static const char kMessage[] = "\rConnection closed.  \n";
+    if (g_quiet == 0) (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    g_server_pid = -1;
+  }
+  errno = saved;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace sftp_program;
+  // As OpenSSH's msetlocale(): the user's character type, else UTF-8 rather than
+  // plain C, so that line editing accepts non-ASCII file names.
+  const char* ctype = std::setlocale(LC_CTYPE, "");
+  if (ctype == nullptr || std::string_view(ctype) == "C" || std::string_view(ctype) == "POSIX")
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  CommandLineError cl_error{};
+  auto cl = parse_command_line(args, cl_error);
+  if (!cl) {
+    if (cl_error.kind == CommandLineFailure::kUsage) {
+      std::fputs(std::string(usage_text()).c_str(), stderr);
+      return 1;
+    }
+    fatal(cl_error.message);
+  }
+
+  std::FILE* input = stdin;
+  bool batch_mode = cl->batch_file.has_value();
+  if (batch_mode && *cl->batch_file != "-") {
+    input = std::fopen(cl->batch_file->c_str(), "r");
+    if (input == nullptr) fatal(std::string(std::strerror(errno)) + " (" + *cl->batch_file + ").");
+  }
+  if (::isatty(STDERR_FILENO) == 0) cl->show_progress = false;
+
+  // ssh inherits an ignored SIGINT (ours ends both of us), but dies by SIGTERM.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
+  auto child = sshcore::io::spawn_with_pipes(cl->server_argv);
+  if (!child) fatal(child.error().detail);
+  g_server_pid = child->pid;
+  g_quiet = cl->quiet ? 1 : 0;
+  struct sigaction on_child {};
+  on_child.sa_handler = report_server_exit;
+  on_child.sa_flags = SA_RESTART;
+  ::sigaction(SIGCHLD, &on_child, nullptr);
+  std::signal(SIGINT, kill_server_and_exit);
+  std::signal(SIGTERM, kill_server_and_exit);
+  std::signal(SIGHUP, kill_server_and_exit);
+
+  sshcore::io::SftpSessionOptions session_options;
+  session_options.request_size = cl->buffer_size;
+  session_options.requests_in_flight = cl->requests;
+  session_options.limit_kbps = cl->limit_kbps;
+  auto session = sshcore::io::SftpClientSession::start(std::move(child->to_child), std::move(child->from_child),
+                                                       session_options);
+  if (!session) {
+    // The pipe's EOF can beat SIGCHLD: give a dying ssh a moment so that the
+    // "Connection closed." line comes first, as it does with OpenSSH.
+    for (int i = 0; i < 100 && g_server_pid > 1; i++) {
+      report_server_exit(SIGCHLD);
+      if (g_server_pid > 1) ::usleep(10000);
+    }
+    const sshcore::Error& e = session.error();
+    // The framer reports a length over the limit as "SFTP packet length N"; OpenSSH
+    // words it for the usual cause, a login script printing to stdout.
+    constexpr std::string_view kTooLong = "SFTP packet length ";
+    if (e.detail.starts_with(kTooLong))
+      fatal("Received message too long " + e.detail.substr(kTooLong.size()) +
+            "\r\nEnsure the remote shell produces no output for non-interactive sessions.");
+    fatal(e.detail.empty() ? "Couldn't initialise connection to server" : e.detail);
+  }
+  if (!cl->quiet) {
+    if (cl->direct_server)
+      std::fprintf(stderr, "Attached to %s.\n", cl->direct_server->c_str());
+    else
+      std::fprintf(stderr, "Connected to %s.\n", cl->host.c_str());
+  }
+  auto cwd = (*session)->realpath(".");
+  if (!cwd) fatal("Need cwd");
+
+  InterpreterOptions options;
+  options.quiet = cl->quiet;
+  options.show_progress = cl->show_progress;
+  options.recursive = cl->recursive;
+  options.resume = cl->resume;
+  options.preserve = cl->preserve;
+  options.fsync = cl->fsync;
+  SftpInterpreter interpreter(**session, *cwd, options);
+
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  int err = 0;
+  bool run_loop = true;
+  if (cl->remote_path) {
+    DispatchResult r = interpreter.start_with_path(*cl->remote_path, cl->local_path);
+    if (r == DispatchResult::kAbort) {
+      err = -1;
+      run_loop = false;
+    } else if (r == DispatchResult::kQuit) {
+      run_loop = false;
+    }
+  }
+  if (run_loop) err = run_command_loop(interpreter, input, batch_mode, kill_server_and_exit);
+
+  // A server that went away mid-session is OpenSSH's fatal "Connection closed" (255).
+  bool lost = !(*session)->connected();
+  // Our own close ends the server: no "Connection closed." for that.
+  std::signal(SIGCHLD, SIG_DFL);
+  (*session)->close();
+  if (input != stdin) std::fclose(input);
+  if (g_server_pid > 1) (void)sshcore::io::wait_for_exit(child->pid);
+  if (lost) return 255;
+  return err == 0 ? 0 : 1;
+}

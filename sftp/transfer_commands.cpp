@@ -1,0 +1,332 @@
+// get/put/reget/reput: OpenSSH's process_get()/process_put() with the recursive
+// download_dir()/upload_dir() walks; the byte moving is SftpClientSession's.
+#include <dirent.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "interpreter.hpp"
+#include "remote_path.hpp"
+#include "terminal_text.hpp"
+#include "sshcore/io/progress_meter.hpp"
+
+namespace sftp_program {
+
+namespace sftp = sshcore::apps::sftp;
+
+namespace {
+
+constexpr int kMaxDirectoryDepth = 64;
+
+bool local_is_dir(const std::string& path) {
+  struct stat sb {};
+  return ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+std::string without_trailing_slash(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return p;
+}
+
+// glob(3) with GLOB_NOCHECK|GLOB_MARK: directories end in '/', no match yields the pattern.
+std::vector<std::string> local_glob(const std::string& pattern) {
+  glob_t g{};
+  std::vector<std::string> out;
+  if (::glob(pattern.c_str(), GLOB_NOCHECK | GLOB_MARK, nullptr, &g) == 0) {
+    for (std::size_t i = 0; i < g.gl_pathc; i++) out.emplace_back(g.gl_pathv[i]);
+  }
+  ::globfree(&g);
+  return out;
+}
+
+}  // namespace
+
+sshcore::io::TransferOptions SftpInterpreter::transfer_options(const std::string& meter_name, std::uint64_t size,
+                                                               bool preserve, bool resume, bool fsync) {
+  sshcore::io::TransferOptions t;
+  t.preserve = preserve;
+  t.resume = resume;
+  t.fsync = fsync;
+  // As OpenSSH: a meter for every non-empty file, drawn at 0% before the first byte.
+  if (options_.show_progress && size != 0 && sshcore::io::progress_meter_possible()) {
+    auto meter = std::make_shared<std::unique_ptr<sshcore::io::ProgressMeter>>();
+    *meter = std::make_unique<sshcore::io::ProgressMeter>(meter_name, size);
+    active_meter_ = meter;
+    t.progress = [meter](std::uint64_t done, std::uint64_t) { (*meter)->update(done); };
+  }
+  return t;
+}
+
+void SftpInterpreter::finish_meter() {
+  if (active_meter_ && *active_meter_) (*active_meter_)->finish();
+  active_meter_.reset();
+}
+
+int SftpInterpreter::download_one(const std::string& remote, const std::string& local, bool preserve, bool resume,
+                                  bool fsync) {
+  auto attrs = session_.stat(remote);
+  std::uint64_t size = attrs && attrs->size ? *attrs->size : 0;
+  if (resume) {
+    struct stat sb {};
+    if (attrs && attrs->size && ::stat(local.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) &&
+        static_cast<std::uint64_t>(sb.st_size) == *attrs->size) {
+      print_error("File \"" + local + "\" was not modified");
+      return 0;
+    }
+  }
+  auto r = session_.download(remote, local, transfer_options(path_base_name(remote), size, preserve, resume, fsync));
+  if (r) {
+    finish_meter();
+    return 0;
+  }
+  active_meter_.reset();
+  print_error(r.error().detail);
+  return -1;
+}
+
+int SftpInterpreter::upload_one(const std::string& local, const std::string& remote, bool preserve, bool resume,
+                                bool fsync) {
+  struct stat sb {};
+  if (::stat(local.c_str(), &sb) == -1) {
+    print_error("stat local \"" + local + "\": " + std::strerror(errno));
+    return -1;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    print_error("local \"" + local + "\" is not a regular file");
+    return -1;
+  }
+  if (resume) {
+    auto attrs = session_.stat(remote);
+    if (!attrs) {
+      print_error("stat remote: " + attrs.error().detail);
+      return -1;
+    }
+    if (attrs->size && *attrs->size >= static_cast<std::uint64_t>(sb.st_size)) {
+      print_error("resume \"" + local + "\": destination file same size or larger");
+      return -1;
+    }
+  }
+  auto r = session_.upload(local, remote, transfer_options(path_base_name(local), static_cast<std::uint64_t>(sb.st_size),
+                                                          preserve, resume, fsync));
+  if (r) {
+    finish_meter();
+    return 0;
+  }
+  active_meter_.reset();
+  // A bare status text is the server refusing the OPEN: OpenSSH names the file.
+  auto status = session_.last_status();
+  if (session_.connected() && status != sftp::StatusCode::kOk && r.error().detail == sftp::status_text(status))
+    print_error("dest open \"" + remote + "\": " + r.error().detail);
+  else
+    print_error(r.error().detail);
+  return -1;
+}
+
+int SftpInterpreter::download_tree(const std::string& remote, const std::string& local, bool preserve,
+                                   bool resume, bool fsync, int depth) {
+  if (depth >= kMaxDirectoryDepth) {
+    print_error("Maximum directory depth exceeded: " + std::to_string(depth) + " levels");
+    return -1;
+  }
+  auto attrs = session_.stat(remote);
+  if (!attrs) {
+    print_error("stat remote \"" + remote + "\" directory failed");
+    return -1;
+  }
+  if (!attrs->is_directory()) {
+    print_error("\"" + remote + "\" is not a directory");
+    return -1;
+  }
+  print_out("Retrieving " + remote + "\n");
+  mode_t mode = attrs->permissions ? (*attrs->permissions & 01777) : 0755;
+  if (::mkdir(local.c_str(), mode) == -1 && errno != EEXIST) {
+    print_error("mkdir " + local + ": " + std::strerror(errno));
+    return -1;
+  }
+  auto entries = session_.read_directory(remote);
+  if (!entries) {
+    print_error("remote readdir(\"" + remote + "\"): " + entries.error().detail);
+    return -1;
+  }
+  int err = 0;
+  for (const auto& e : *entries) {
+    if (e.name == "." || e.name == "..") continue;
+    std::string src = path_append(remote, e.name);
+    std::string dst = path_append(local, e.name);
+    if (e.attrs.is_directory()) {
+      if (download_tree(src, dst, preserve, resume, fsync, depth + 1) == -1) err = -1;
+    } else if (e.attrs.is_regular()) {
+      if (download_one(src, dst, preserve, resume, fsync) == -1) err = -1;
+    } else {
+      print_error(src + ": not a regular file");
+    }
+  }
+  if (preserve && attrs->atime && attrs->mtime) {
+    timespec times[2] = {{static_cast<time_t>(*attrs->atime), 0}, {static_cast<time_t>(*attrs->mtime), 0}};
+    if (::utimensat(AT_FDCWD, local.c_str(), times, 0) == -1)
+      print_error("Can't set times on \"" + local + "\": " + std::strerror(errno));
+  }
+  return err;
+}
+
+int SftpInterpreter::upload_tree(const std::string& local, const std::string& remote, bool preserve, bool resume,
+                                 bool fsync, int depth) {
+  if (depth >= kMaxDirectoryDepth) {
+    print_error("Maximum directory depth exceeded: " + std::to_string(depth) + " levels");
+    return -1;
+  }
+  print_out("Entering " + local + "\n");
+  struct stat sb {};
+  if (::stat(local.c_str(), &sb) == -1) {
+    print_error("stat " + local + ": " + std::strerror(errno));
+    return -1;
+  }
+  if (!S_ISDIR(sb.st_mode)) {
+    print_error("\"" + local + "\" is not a directory");
+    return -1;
+  }
+  sftp::FileAttributes attrs;
+  attrs.permissions = static_cast<std::uint32_t>(sb.st_mode & 01777);
+  if (!session_.mkdir(remote, attrs)) {
+    auto existing = session_.stat(remote);
+    if (!existing) {
+      print_error("stat remote: " + existing.error().detail);
+      return -1;
+    }
+    if (!existing->is_directory()) {
+      print_error("\"" + remote + "\" exists but is not a directory");
+      return -1;
+    }
+  }
+  DIR* dir = ::opendir(local.c_str());
+  if (dir == nullptr) {
+    print_error("Failed to open dir \"" + local + "\": " + std::strerror(errno));
+    return -1;
+  }
+  std::vector<std::string> names;
+  while (dirent* d = ::readdir(dir)) {
+    std::string name = d->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(dir);
+  int err = 0;
+  for (const auto& name : names) {
+    std::string src = path_append(local, name);
+    std::string dst = path_append(remote, name);
+    struct stat st {};
+    if (::lstat(src.c_str(), &st) == -1) continue;
+    if (S_ISLNK(st.st_mode) && ::stat(src.c_str(), &st) == -1) continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (upload_tree(src, dst, preserve, resume, fsync, depth + 1) == -1) err = -1;
+    } else if (S_ISREG(st.st_mode)) {
+      if (upload_one(src, dst, preserve, resume, fsync) == -1) err = -1;
+    } else {
+      print_error(src + ": not a regular file");
+    }
+  }
+  if (preserve) {
+    attrs.atime = static_cast<std::uint32_t>(sb.st_atime);
+    attrs.mtime = static_cast<std::uint32_t>(sb.st_mtime);
+  }
+  if (auto r = session_.setstat(remote, attrs); !r)
+    print_error("remote setstat \"" + remote + "\": " + r.error().detail);
+  return err;
+}
+
+int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
+  std::string abs_src = make_absolute(*cmd.path1, pwd_);
+  auto matches = sshcore::io::remote_glob(session_, abs_src);
+  if (!matches || matches->empty()) {
+    print_error("File \"" + abs_src + "\" not found.");
+    return -1;
+  }
+  const auto& dst = cmd.path2;
+  if (matches->size() > 1 && dst && !local_is_dir(*dst)) {
+    print_error("Multiple source paths, but destination \"" + *dst + "\" is not a directory");
+    return -1;
+  }
+  bool preserve = cmd.pflag || options_.preserve;
+  bool recursive = cmd.rflag || options_.recursive;
+  bool fsync = cmd.fflag || options_.fsync;
+  resume = resume || options_.resume;
+  int err = 0;
+  for (const auto& m : *matches) {
+    bool is_dir = m.attrs.permissions && m.attrs.is_directory();
+    std::string shown = m.path;
+    if (is_dir && shown.back() != '/') shown += '/';
+    std::string filename = path_base_name(m.path);
+    std::string abs_dst;
+    if (matches->size() == 1 && dst)
+      abs_dst = local_is_dir(*dst) ? path_append(*dst, filename) : *dst;
+    else if (dst)
+      abs_dst = path_append(*dst, filename);
+    else
+      abs_dst = filename;
+    if (!options_.quiet) print_out((resume ? "Resuming " : "Fetching ") + shown + " to " + abs_dst + "\n");
+    if (is_dir && recursive) {
+      if (download_tree(without_trailing_slash(m.path), abs_dst, preserve, resume, fsync, 0) == -1) err = -1;
+    } else if (is_dir || (m.attrs.permissions && !m.attrs.is_regular())) {
+      print_error("download " + shown + ": not a regular file");
+      err = -1;
+    } else if (download_one(m.path, abs_dst, preserve, resume, fsync) == -1) {
+      err = -1;
+    }
+  }
+  return err;
+}
+
+int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
+  std::optional<std::string> dst;
+  if (cmd.path2) dst = make_absolute(*cmd.path2, pwd_);
+  auto matches = local_glob(*cmd.path1);
+  if (matches.empty()) {
+    print_error("File \"" + *cmd.path1 + "\" not found.");
+    return -1;
+  }
+  bool dst_is_dir = true;
+  if (dst) {
+    auto a = session_.stat(*dst);
+    dst_is_dir = a && a->permissions && a->is_directory();
+  }
+  if (matches.size() > 1 && dst && !dst_is_dir) {
+    print_error("Multiple paths match, but destination \"" + *dst + "\" is not a directory");
+    return -1;
+  }
+  bool preserve = cmd.pflag || options_.preserve;
+  bool recursive = cmd.rflag || options_.recursive;
+  bool fsync = cmd.fflag || options_.fsync;
+  resume = resume || options_.resume;
+  int err = 0;
+  for (const auto& path : matches) {
+    struct stat sb {};
+    if (::stat(path.c_str(), &sb) == -1) {
+      err = -1;
+      print_error("stat " + path + ": " + std::strerror(errno));
+      continue;
+    }
+    std::string filename = path_base_name(path);
+    std::string abs_dst;
+    if (matches.size() == 1 && dst)
+      abs_dst = dst_is_dir ? path_append(*dst, filename) : *dst;
+    else if (dst)
+      abs_dst = path_append(*dst, filename);
+    else
+      abs_dst = make_absolute(filename, pwd_);
+    if (!options_.quiet)
+      print_out((resume ? "Resuming upload of " : "Uploading ") + path + " to " + abs_dst + "\n");
+    if (S_ISDIR(sb.st_mode) && recursive) {
+      if (upload_tree(path, abs_dst, preserve, resume, fsync, 0) == -1) err = -1;
+    } else if (upload_one(path, abs_dst, preserve, resume, fsync) ==
+               -1) {
+      err = -1;
+    }
+  }
+  return err;
+}
+
+}  // namespace sftp_program
