@@ -169,6 +169,10 @@ void run_rc_files(const SessionSpec& spec, const std::string& shell) {
 
 [[noreturn]] void run_child(const SessionSpec& spec, int stdin_fd, int stdout_fd, int stderr_fd) {
   reset_signals();
+  // internal-sftp logs through sshd's own stderr (the -E file or the daemon's stderr),
+  // which must survive the session's descriptors landing on 0, 1 and 2.
+  const bool internal = spec.command.internal_sftp != InternalSftpMode::kNone;
+  const int log_fd = internal ? fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3) : -1;
   if (spec.pty) {
     close(spec.pty->master_fd);
     if (!make_controlling_tty(spec.pty->slave_fd, spec.pty->slave_path)) _exit(1);
@@ -179,6 +183,10 @@ void run_rc_files(const SessionSpec& spec, const std::string& shell) {
       std::perror("dup2");
       _exit(1);
     }
+  }
+  if (log_fd >= 0) {
+    dup2(log_fd, STDERR_FILENO);
+    close(log_fd);
   }
 
   refuse_if_nologin(spec);
@@ -196,13 +204,16 @@ void run_rc_files(const SessionSpec& spec, const std::string& shell) {
   auto env = build_session_environment(input);
   if (!env) child_fatal(env.error().detail);
 
-  closefrom(STDERR_FILENO + 1);
+  if (internal)
+    close_descriptors_keeping_syslog();
+  else
+    closefrom(STDERR_FILENO + 1);
   std::vector<char*> envp = env->envp();
   environ = envp.data();  // so ~/.ssh/rc runs in the session's environment
 
   if (chdir(spec.user.home.c_str()) == -1) {
     // Inside a chroot a missing home is normal, so OpenSSH stays quiet there.
-    if (!chroot_wanted(spec.chroot_directory))
+    if (!chroot_wanted(spec.chroot_directory) && !spec.inside_chroot)
       std::fprintf(stderr, "Could not chdir to home directory %s: %s\n", spec.user.home.c_str(),
                    std::strerror(errno));
     // A daemon's cwd is "/"; make that true however the driver was started.
@@ -211,6 +222,12 @@ void run_rc_files(const SessionSpec& spec, const std::string& shell) {
 
   run_rc_files(spec, shell);
   std::fflush(nullptr);
+  if (internal) {
+    const InternalSftpUser user{spec.user.name, spec.user.uid, spec.user.home,
+                                spec.environment.remote_address, spec.environment.remote_port};
+    if (spec.command.internal_sftp == InternalSftpMode::kRefuse) refuse_non_sftp_session(user);
+    serve_internal_sftp(*spec.command.command, user);
+  }
   exec_program(spec, shell, envp);
 }
 
@@ -237,6 +254,10 @@ SessionCommand resolve_session_command(const std::optional<std::string>& request
     out.command = key_force_command;
     out.forced = true;
   }
+  // A forced internal-sftp serves only subsystem requests; a configured subsystem is
+  // internal when its program word is internal-sftp.
+  if (out.command && is_internal_sftp(*out.command) && (out.forced || is_subsystem))
+    out.internal_sftp = is_subsystem ? InternalSftpMode::kServe : InternalSftpMode::kRefuse;
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "internal_sftp.hpp"
 #include "session_environment.hpp"
 #include "sshcore/base/result.hpp"
 #include "sshcore/io/fd.hpp"
@@ -40,8 +41,10 @@ struct SessionCommand {
   bool forced = false;
   bool forced_by_config = false;  // ForceCommand: also disables ~/.ssh/rc
   bool is_subsystem = false;
+  // internal-sftp as the subsystem's or the forced command: served in the child.
+  InternalSftpMode internal_sftp = InternalSftpMode::kNone;
 };
-// session.c do_exec's choice. `requested` is the exec command, the subsystem's
+// session.c do_exec's choice (and session_subsystem_req's internal-sftp test). `requested` is the exec command, the subsystem's
 // configured command line (is_subsystem), or nullopt for "shell".
 SessionCommand resolve_session_command(const std::optional<std::string>& requested,
                                        bool is_subsystem,
@@ -60,6 +63,9 @@ struct SessionSpec {
   // original_command, which launch_session fills in from the fields above.
   SessionEnvironmentInput environment;
   std::string chroot_directory;  // already %-expanded; "" or "none": no chroot
+  // The caller's process entered ChrootDirectory already (sshd's user child): a home
+  // missing inside the jail is then normal, and not worth a message.
+  bool inside_chroot = false;
   bool permit_user_rc = true;    // PermitUserRC and no no-user-rc key option
   bool print_motd = true;        // PrintMotd
   bool use_pam = false;          // PAM does the nologin check itself

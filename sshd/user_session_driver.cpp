@@ -462,10 +462,6 @@ class UserSessionDriver {
       if (entry.substr(0, sp) != name || sp == std::string::npos) continue;
       std::string command = entry.substr(sp + 1);
       log::info("subsystem request for {} by user {}", name, ctx_.user.name);
-      if (command == "internal-sftp") {
-        log::error("subsystem request for {}: internal-sftp is not supported yet", name);
-        return false;
-      }
       return start(s, command, true, name);
     }
     log::info("subsystem request for {} by user {} failed, subsystem not found", name, ctx_.user.name);
@@ -497,6 +493,7 @@ class UserSessionDriver {
     if (agent_) env.auth_socket = agent_->socket_path();
     for (const auto& v : o.values("SetEnv")) env.set_env.push_back(v);
     spec.chroot_directory = "";  // the user child entered ChrootDirectory already
+    spec.inside_chroot = !unless_none(o.value("ChrootDirectory")).value_or("").empty();
     spec.permit_user_rc = o.flag("PermitUserRC") && (!ctx_.key || ctx_.key->options.permit_user_rc);
     spec.print_motd = o.flag("PrintMotd");
     spec.use_pam = o.flag("UsePAM");
