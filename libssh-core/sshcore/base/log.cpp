@@ -65,8 +65,10 @@ std::string_view level_name(Level level) {
 
 void init(const Options& options) {
   g_options = options;
+  // LOG_NDELAY connects now, so a process that later chroots (sshd's session child,
+  // internal-sftp) keeps a working /dev/log socket.
   if (g_options.sink == Sink::kSyslog)
-    openlog(g_options.program.c_str(), LOG_PID, g_options.syslog_facility ? g_options.syslog_facility : LOG_USER);
+    openlog(g_options.program.c_str(), LOG_PID | LOG_NDELAY, g_options.syslog_facility ? g_options.syslog_facility : LOG_USER);
 }
 
 void set_level(Level lvl) { g_options.level = lvl; }

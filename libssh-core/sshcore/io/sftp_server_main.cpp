@@ -262,7 +262,14 @@ int sftp_server_main(std::span<const std::string> argv, const SftpServerContext&
   }
 
   if (context.internal) {
-    log::set_level(flags.level);  // sshd's sink stays: it was opened before any chroot
+    // sshd's sink stays (it was opened before any chroot; openlog(3) again only
+    // changes the tag and facility of a connected socket). As in OpenSSH, the level
+    // and facility come from internal-sftp's own flags, not from sshd's.
+    log::Options options = log::current_options();
+    options.program = program;
+    options.level = flags.level;
+    if (flags.facility >= 0) options.syslog_facility = flags.facility;
+    log::init(options);
   } else {
     log::Options options;
     options.program = program;

@@ -1,0 +1,375 @@
+// Our scp against Debian's OpenSSH 9.2, both protocols and both roles:
+//   our scp (SFTP mode, and -O) -> Debian's sshd with Debian's sftp-server / scp -t -f,
+//   with files of 0 B, 1 B and 8 MiB, odd names, -r trees, -p, a missing source among
+//   three, globbing, and -3 between two paths of one server;
+//   Debian's scp -O -> our `scp -t` / `scp -f`, run directly as the pipe peer through
+//   a -S program that executes the remote command with our scp first on PATH.
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <memory>
+#include <random>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/transport_driver.hpp"
+
+using namespace sshpp::test;
+
+namespace {
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+struct FileStat {
+  mode_t mode = 0;
+  time_t mtime = 0;
+  bool ok = false;
+};
+
+FileStat stat_of(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {static_cast<mode_t>(st.st_mode & 07777), st.st_mtime, true};
+}
+
+void set_mtime(const std::string& path, time_t t) {
+  struct timeval tv[2] = {{t - 1000, 0}, {t, 0}};
+  ASSERT_EQ(::utimes(path.c_str(), tv), 0);
+}
+
+bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+// The odd names every transfer carries: spaces, shell metacharacters, quotes, a
+// tab and non-UTF-8 bytes.
+const std::vector<std::string> kOddNames = {"with space", "dollar $HOME;x", "quote'\"q", "tab\tname",
+                                            "latin1-\xe9\xff"};
+
+class ScpInterop : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ::chmod(dir_->path().c_str(), 0755);
+    key_ = *dir_ / "id_ed25519";
+    RunResult k = run({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key_});
+    ASSERT_EQ(k.exit_code, 0) << k.err;
+    write_text(*dir_ / "authorized_keys", read_text(key_ + ".pub"), 0644);
+    sshd_ = new DebianSshd(dir_->path(), "AuthorizedKeysFile " + (*dir_ / "authorized_keys") +
+                                             "\nSubsystem sftp /usr/lib/openssh/sftp-server\n");
+    // The -S program for Debian's scp: runs the "remote" command locally with our scp
+    // first on PATH, so that `scp -t` / `scp -f` are ours.
+    ::mkdir((*dir_ / "ourbin").c_str(), 0755);
+    ASSERT_EQ(::symlink(our_bin("scp").c_str(), (*dir_ / "ourbin/scp").c_str()), 0);
+    // A second Debian sshd whose sessions find our scp first on PATH: Debian's
+    // `scp -O` through it runs our `scp -t` / `scp -f` as the remote side.
+    ::mkdir((*dir_ / "sshd2").c_str(), 0755);
+    sshd_with_our_scp_ = new DebianSshd(*dir_ / "sshd2", "AuthorizedKeysFile " + (*dir_ / "authorized_keys") +
+                                                             "\nSetEnv PATH=" + (*dir_ / "ourbin") +
+                                                             ":/usr/bin:/bin\n");
+    wrapper_ = *dir_ / "run_ours.sh";
+    write_text(wrapper_,
+               "#!/bin/sh\nfor last; do :; done\nPATH=" + (*dir_ / "ourbin") + ":$PATH exec sh -c \"$last\"\n",
+               0755);
+  }
+  static void TearDownTestSuite() {
+    delete sshd_with_our_scp_;
+    delete sshd_;
+    delete dir_;
+  }
+
+  // Our scp with Debian's ssh, the test key and the server's port.
+  RunResult our_scp(std::vector<std::string> args) {
+    std::vector<std::string> argv{our_bin("scp"),
+                                  "-S",
+                                  "/usr/bin/ssh",
+                                  "-i",
+                                  key_,
+                                  "-oUserKnownHostsFile=/dev/null",
+                                  "-oStrictHostKeyChecking=no",
+                                  "-oBatchMode=yes",
+                                  "-oLogLevel=ERROR",
+                                  "-P",
+                                  std::to_string(sshd_->port())};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  }
+  static std::string remote(const std::string& path) { return "127.0.0.1:" + path; }
+
+  // The set of files every copy test sends: 0 B, 1 B, 8 MiB and the odd names.
+  std::vector<std::string> make_files(const std::string& where) {
+    ::mkdir(where.c_str(), 0755);
+    std::vector<std::string> names{"empty", "one", "big"};
+    write_text(where + "/empty", "", 0644);
+    write_text(where + "/one", "x", 0644);
+    write_text(where + "/big", random_bytes(8 << 20, 1), 0644);
+    for (const std::string& n : kOddNames) {
+      write_text(where + "/" + n, "odd:" + n, 0644);
+      names.push_back(n);
+    }
+    return names;
+  }
+
+  void expect_same_files(const std::string& from, const std::string& to, const std::vector<std::string>& names) {
+    for (const std::string& n : names) {
+      ASSERT_TRUE(exists(to + "/" + n)) << n;
+      EXPECT_EQ(read_text(to + "/" + n), read_text(from + "/" + n)) << n;
+    }
+  }
+
+  void round_trip(const std::vector<std::string>& mode_flags) {
+    TempDir t;
+    auto names = make_files(t / "src");
+    ::mkdir((t / "up").c_str(), 0755);
+    ::mkdir((t / "down").c_str(), 0755);
+    std::vector<std::string> up = mode_flags, down = mode_flags;
+    for (const std::string& n : names) {
+      up.push_back(t / "src/" + n);
+      down.push_back(remote(t / "up/" + n));
+    }
+    up.push_back(remote(t / "up/"));
+    down.push_back(t / "down");
+    RunResult u = our_scp(up);
+    ASSERT_EQ(u.exit_code, 0) << u.err;
+    EXPECT_EQ(u.out, "");  // no progress meter when stdout is not a terminal
+    expect_same_files(t / "src", t / "up", names);
+    if (mode_flags.empty()) {
+      // SFTP mode takes remote names literally once the glob metacharacters are escaped.
+      for (std::string& d : down) {
+        std::string esc;
+        for (char c : d) {
+          if (c == '*' || c == '?' || c == '[' || c == '\\') esc += '\\';
+          esc += c;
+        }
+        d = esc;
+      }
+    } else {
+      // The legacy protocol hands remote paths to the remote shell: escape them with
+      // backslashes, which the shell and the strict filename check (fnmatch) both undo.
+      for (std::size_t i = mode_flags.size(); i + 1 < down.size(); ++i) {
+        std::string path = down[i].substr(down[i].find(':') + 1), esc;
+        for (char c : path) {
+          bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '-' || c == '_';
+          if (!plain) esc += '\\';
+          esc += c;
+        }
+        down[i] = "127.0.0.1:" + esc;
+      }
+    }
+    RunResult d = our_scp(down);
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    expect_same_files(t / "src", t / "down", names);
+  }
+
+  static TempDir* dir_;
+  static DebianSshd* sshd_;
+  static DebianSshd* sshd_with_our_scp_;
+  static std::string key_;
+  static std::string wrapper_;
+};
+
+TempDir* ScpInterop::dir_ = nullptr;
+DebianSshd* ScpInterop::sshd_ = nullptr;
+DebianSshd* ScpInterop::sshd_with_our_scp_ = nullptr;
+std::string ScpInterop::key_;
+std::string ScpInterop::wrapper_;
+
+TEST_F(ScpInterop, SftpModeUploadAndDownload) { round_trip({}); }
+
+TEST_F(ScpInterop, LegacyModeUploadAndDownload) { round_trip({"-O"}); }
+
+TEST_F(ScpInterop, RecursiveTreesBothProtocols) {
+  for (const std::vector<std::string>& flags : {std::vector<std::string>{"-r"}, {"-O", "-r"}}) {
+    TempDir t;
+    ::mkdir((t / "tree").c_str(), 0755);
+    ::mkdir((t / "tree/sub").c_str(), 0755);
+    ::mkdir((t / "tree/sub/deeper").c_str(), 0700);
+    ::mkdir((t / "tree/emptydir").c_str(), 0755);
+    write_text(t / "tree/a", "a", 0644);
+    write_text(t / "tree/sub/b b", random_bytes(70000, 2), 0600);
+    write_text(t / "tree/sub/deeper/c", "c", 0644);
+    ::mkdir((t / "up").c_str(), 0755);
+    ::mkdir((t / "down").c_str(), 0755);
+    std::vector<std::string> up = flags, down = flags;
+    up.insert(up.end(), {t / "tree", remote(t / "up")});
+    down.insert(down.end(), {remote(t / "up/tree"), t / "down"});
+    RunResult u = our_scp(up);
+    ASSERT_EQ(u.exit_code, 0) << u.err;
+    RunResult d = our_scp(down);
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    RunResult diff = run({"diff", "-r", t / "tree", t / "down/tree"});
+    EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+    EXPECT_TRUE(exists(t / "down/tree/emptydir"));
+    EXPECT_EQ(stat_of(t / "down/tree/sub/deeper").mode, 0700u) << flags.size();
+  }
+}
+
+TEST_F(ScpInterop, PreserveKeepsModeAndTimes) {
+  for (const std::vector<std::string>& flags : {std::vector<std::string>{"-p"}, {"-O", "-p"}}) {
+    TempDir t;
+    write_text(t / "f", "preserve me", 0640);
+    ::chmod((t / "f").c_str(), 0751);
+    set_mtime(t / "f", 1500000000);
+    ::mkdir((t / "up").c_str(), 0755);
+    ::mkdir((t / "down").c_str(), 0755);
+    std::vector<std::string> up = flags, down = flags;
+    up.insert(up.end(), {t / "f", remote(t / "up/")});
+    down.insert(down.end(), {remote(t / "up/f"), t / "down/"});
+    RunResult u = our_scp(up);
+    ASSERT_EQ(u.exit_code, 0) << u.err;
+    FileStat su = stat_of(t / "up/f");
+    EXPECT_EQ(su.mode, 0751u);
+    EXPECT_EQ(su.mtime, 1500000000);
+    RunResult d = our_scp(down);
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    FileStat sd = stat_of(t / "down/f");
+    EXPECT_EQ(sd.mode, 0751u);
+    EXPECT_EQ(sd.mtime, 1500000000);
+  }
+}
+
+TEST_F(ScpInterop, MissingSourceAmongThreeCopiesTheOthersAndFails) {
+  for (const std::vector<std::string>& flags : {std::vector<std::string>{}, {"-O"}}) {
+    TempDir t;
+    write_text(t / "a", "A", 0644);
+    write_text(t / "b", "B", 0644);
+    ::mkdir((t / "down").c_str(), 0755);
+    std::vector<std::string> down = flags;
+    down.insert(down.end(), {remote(t / "a"), remote(t / "nope"), remote(t / "b"), t / "down"});
+    RunResult d = our_scp(down);
+    EXPECT_EQ(d.exit_code, 1) << d.err;
+    EXPECT_NE(d.err.find("scp: " + (t / "nope") + ": No such file or directory"), std::string::npos) << d.err;
+    EXPECT_EQ(read_text(t / "down/a"), "A");
+    EXPECT_EQ(read_text(t / "down/b"), "B");
+  }
+  // Uploads in legacy mode go on after a missing local file, as OpenSSH's do.
+  TempDir t;
+  write_text(t / "a", "A", 0644);
+  write_text(t / "b", "B", 0644);
+  ::mkdir((t / "up").c_str(), 0755);
+  RunResult u = our_scp({"-O", t / "a", t / "nope", t / "b", remote(t / "up")});
+  EXPECT_EQ(u.exit_code, 1);
+  EXPECT_NE(u.err.find(t / "nope" + ": No such file or directory"), std::string::npos) << u.err;
+  EXPECT_EQ(read_text(t / "up/a"), "A");
+  EXPECT_EQ(read_text(t / "up/b"), "B");
+}
+
+TEST_F(ScpInterop, RemoteGlobCopiesOnlyMatches) {
+  TempDir t;
+  ::mkdir((t / "d").c_str(), 0755);
+  write_text(t / "d/x.txt", "x", 0644);
+  write_text(t / "d/y.txt", "y", 0644);
+  write_text(t / "d/z.bin", "z", 0644);
+  ::mkdir((t / "down").c_str(), 0755);
+  RunResult d = our_scp({remote(t / "d/*.txt"), t / "down"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_TRUE(exists(t / "down/x.txt"));
+  EXPECT_TRUE(exists(t / "down/y.txt"));
+  EXPECT_FALSE(exists(t / "down/z.bin"));
+}
+
+TEST_F(ScpInterop, ThroughLocalBetweenTwoPathsOfOneServer) {
+  TempDir t;
+  write_text(t / "a", random_bytes(300000, 3), 0640);
+  ::mkdir((t / "dest").c_str(), 0755);
+  ::mkdir((t / "dest2").c_str(), 0755);
+  RunResult r = our_scp({"-3", remote(t / "a"), remote(t / "dest/")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(t / "dest/a"), read_text(t / "a"));
+  EXPECT_EQ(stat_of(t / "dest/a").mode, 0640u);
+  // Without -3: OpenSSH 9.2 copies through the local host by default too.
+  RunResult r2 = our_scp({remote(t / "a"), remote(t / "dest2/renamed")});
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_EQ(read_text(t / "dest2/renamed"), read_text(t / "a"));
+  // The legacy protocol: two ssh joined by pipes, ours in the middle.
+  RunResult r3 = our_scp({"-O", "-3", remote(t / "a"), remote(t / "dest2/legacy")});
+  ASSERT_EQ(r3.exit_code, 0) << r3.err;
+  EXPECT_EQ(read_text(t / "dest2/legacy"), read_text(t / "a"));
+}
+
+// Debian's scp -O against our remote side, without sshd: the -S program runs
+// "scp -t <dir>" / "scp -f <paths>" with our scp.
+TEST_F(ScpInterop, DebianLegacyClientAgainstOurSinkAndSource) {
+  TempDir t;
+  auto names = make_files(t / "src");
+  ::mkdir((t / "up").c_str(), 0755);
+  ::mkdir((t / "down").c_str(), 0755);
+  std::vector<std::string> up{"/usr/bin/scp", "-O", "-S", wrapper_};
+  for (const std::string& n : names) up.push_back(t / "src/" + n);
+  up.push_back("h:" + (t / "up"));
+  RunResult u = run(up);
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  expect_same_files(t / "src", t / "up", names);
+  RunResult d = run({"/usr/bin/scp", "-O", "-S", wrapper_, "h:" + (t / "up/big"), "h:" + (t / "up/one"),
+                     "h:" + (t / "up/empty"), t / "down"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  expect_same_files(t / "src", t / "down", {"big", "one", "empty"});
+}
+
+TEST_F(ScpInterop, DebianLegacyClientRecursivePreserveAndErrors) {
+  TempDir t;
+  ::mkdir((t / "tree").c_str(), 0750);
+  ::mkdir((t / "tree/sub").c_str(), 0755);
+  write_text(t / "tree/sub/f", "deep", 0604);
+  set_mtime(t / "tree/sub/f", 1400000000);
+  ::mkdir((t / "up").c_str(), 0755);
+  ::mkdir((t / "down").c_str(), 0755);
+  RunResult u = run({"/usr/bin/scp", "-O", "-r", "-p", "-S", wrapper_, t / "tree", "h:" + (t / "up")});
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  EXPECT_EQ(read_text(t / "up/tree/sub/f"), "deep");
+  EXPECT_EQ(stat_of(t / "up/tree/sub/f").mode, 0604u);
+  EXPECT_EQ(stat_of(t / "up/tree/sub/f").mtime, 1400000000);
+  EXPECT_EQ(stat_of(t / "up/tree").mode, 0750u);
+  RunResult d = run({"/usr/bin/scp", "-O", "-r", "-p", "-S", wrapper_, "h:" + (t / "up/tree"), t / "down"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_EQ(stat_of(t / "down/tree/sub/f").mtime, 1400000000);
+  RunResult diff = run({"diff", "-r", t / "tree", t / "down/tree"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.out;
+  // Our `scp -f` reports the missing file to Debian's client, which says so and fails.
+  RunResult missing = run({"/usr/bin/scp", "-O", "-S", wrapper_, "h:" + (t / "nope"), "h:" + (t / "up/tree/sub/f"),
+                           t / "down"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("scp: " + (t / "nope") + ": No such file or directory"), std::string::npos)
+      << missing.err;
+  EXPECT_EQ(read_text(t / "down/f"), "deep");
+}
+
+// The real deployment: Debian's scp -O and Debian's sshd, with our scp as the
+// remote `scp -t` / `scp -f` that sshd runs from PATH.
+TEST_F(ScpInterop, DebianLegacyClientThroughSshdRunsOurRemoteSide) {
+  TempDir t;
+  auto names = make_files(t / "src");
+  ::mkdir((t / "up").c_str(), 0755);
+  ::mkdir((t / "down").c_str(), 0755);
+  std::vector<std::string> base{"/usr/bin/scp", "-O", "-v", "-i", key_, "-oUserKnownHostsFile=/dev/null",
+                                "-oStrictHostKeyChecking=no", "-oBatchMode=yes", "-P",
+                                std::to_string(sshd_with_our_scp_->port())};
+  std::vector<std::string> up = base;
+  for (const std::string& n : names) up.push_back(t / "src/" + n);
+  up.push_back(remote(t / "up"));
+  RunResult u = run(up);
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  expect_same_files(t / "src", t / "up", names);
+  // The remote sink's -v trace comes back on ssh's stderr; Debian's sink would print
+  // the same, so what proves the remote side was ours is the PATH check below.
+  EXPECT_NE(u.err.find("Sink: C0644 1 one"), std::string::npos) << u.err;
+  std::vector<std::string> which{"/usr/bin/ssh", "-i", key_, "-oUserKnownHostsFile=/dev/null",
+                                 "-oStrictHostKeyChecking=no", "-oBatchMode=yes", "-p",
+                                 std::to_string(sshd_with_our_scp_->port()), "127.0.0.1", "command -v scp"};
+  RunResult w = run(which);
+  EXPECT_EQ(w.out, (*dir_ / "ourbin/scp") + "\n") << w.err;
+  std::vector<std::string> down = base;
+  down.insert(down.end(), {"-r", "-p", remote(t / "up"), t / "down"});
+  RunResult d = run(down);
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  expect_same_files(t / "src", t / "down/up", names);
+}
+
+}  // namespace
