@@ -1,24 +1,12 @@
 #include "ssh_command.hpp"
 
-#include <unistd.h>
-
-#include <climits>
+#include "sshcore/io/subprocess.hpp"
 
 namespace scp {
 
 std::string ssh_program(const ScpOptions& o) {
   if (!o.ssh_program.empty()) return o.ssh_program;
-  // Our ssh sits beside our scp after a build or an install; Debian's scp uses the
-  // compiled-in /usr/bin/ssh in the same way.
-  char self[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string dir(self, static_cast<std::size_t>(n));
-    dir.erase(dir.rfind('/') + 1);
-    std::string beside = dir + "ssh";
-    if (::access(beside.c_str(), X_OK) == 0) return beside;
-  }
-  return "ssh";
+  return sshcore::io::program_beside_self("ssh");
 }
 
 namespace {

@@ -2,6 +2,8 @@
 // "1246AafhNpqrvCc:D:i:l:o:s:S:b:B:F:J:P:R:X:", ssh's flags passed through in order.
 #include "command_line.hpp"
 
+#include "sshcore/io/subprocess.hpp"
+
 #include <cstdlib>
 #include <string_view>
 
@@ -147,7 +149,7 @@ std::optional<SftpCommandLine> parse_command_line(const std::vector<std::string>
     error = {CommandLineFailure::kFatal, std::move(text)};
     return std::nullopt;
   };
-  std::string ssh_program = "ssh";
+  std::string ssh_program = sshcore::io::program_beside_self("ssh");
   std::vector<std::string> passed;  // options for ssh, in order
   std::optional<std::string> subsystem;
   int port = -1;

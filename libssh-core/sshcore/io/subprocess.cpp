@@ -1,5 +1,7 @@
 #include "sshcore/io/subprocess.hpp"
 
+#include <climits>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -88,6 +90,16 @@ Result<int> wait_for_exit(pid_t pid) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return fail(Errc::kInternal, "unexpected wait status");
+}
+
+std::string program_beside_self(const std::string& name) {
+  char self[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return name;
+  std::string path(self, static_cast<std::size_t>(n));
+  path.erase(path.rfind('/') + 1);
+  path += name;
+  return ::access(path.c_str(), X_OK) == 0 ? path : name;
 }
 
 }  // namespace sshcore::io
