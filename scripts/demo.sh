@@ -69,6 +69,8 @@ PidFile $here/$demo/sshd.pid
 StrictModes no
 UsePAM no
 PrintMotd no
+Subsystem sftp $bin/sftp-server
+SetEnv PATH=$bin:/usr/bin:/bin
 CONFIG
 if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
 "$bin/sshd" -D -e -f "$here/$demo/sshd_config" 2> "$demo/sshd.log" &
@@ -86,9 +88,29 @@ rc=0
 "$bin/ssh" "${ssh_opts[@]}" "$user@127.0.0.1" 'exit 7' || rc=$?
 echo "exit status $rc"
 [ $rc -eq 7 ] || status=1
-echo "\$ echo 'copied through ssh' | ssh ... 'cat > demo/copied.txt'    (scp and sftp come with the file-transfer issue)"
+echo "\$ echo 'copied through ssh' | ssh ... 'cat > demo/copied.txt'"
 echo "copied through ssh" | "$bin/ssh" "${ssh_opts[@]}" "$user@127.0.0.1" "cat > '$here/$demo/copied.txt'" || status=1
 cat "$demo/copied.txt"
+
+step "Copying files with our sftp and scp (SFTP protocol, our sftp-server behind our sshd)"
+head -c 3000000 /dev/urandom > "$demo/payload.bin"
+mkdir -p "$demo/remote"
+xfer_opts=(-F none -P "$port" -i "$demo/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes
+           -o UserKnownHostsFile="$here/$demo/known_hosts_demo" -o StrictHostKeyChecking=accept-new)
+printf 'cd %s\nput %s/payload.bin via-sftp.bin\nls -l via-sftp.bin\nget via-sftp.bin %s/back-sftp.bin\n' \
+  "$here/$demo/remote" "$here/$demo" "$here/$demo" > "$demo/batch"
+echo "\$ sftp -b demo/batch -P $port $user@127.0.0.1"
+"$bin/sftp" -S "$bin/ssh" "${xfer_opts[@]}" -b "$demo/batch" "$user@127.0.0.1" || status=1
+echo "\$ scp -P $port demo/payload.bin $user@127.0.0.1:demo/remote/via-scp.bin"
+"$bin/scp" -S "$bin/ssh" "${xfer_opts[@]}" "$demo/payload.bin" "$user@127.0.0.1:$here/$demo/remote/via-scp.bin" || status=1
+echo "\$ scp -O (the legacy protocol) $user@127.0.0.1:demo/remote/via-scp.bin demo/back-scp.bin"
+"$bin/scp" -O -S "$bin/ssh" "${xfer_opts[@]}" "$user@127.0.0.1:$here/$demo/remote/via-scp.bin" "$demo/back-scp.bin" || status=1
+sha256sum "$demo/payload.bin" "$demo/remote/via-sftp.bin" "$demo/back-sftp.bin" "$demo/remote/via-scp.bin" "$demo/back-scp.bin"
+if [ "$(sha256sum "$demo"/payload.bin "$demo"/remote/via-s*.bin "$demo"/back-s*.bin | cut -d' ' -f1 | sort -u | wc -l)" -ne 1 ]; then
+  echo "copies DIFFER"; status=1
+else
+  echo "all five copies are identical"
+fi
 
 step "Debian's OpenSSH client logs into our sshd too"
 /usr/bin/ssh "${ssh_opts[@]}" "$user@127.0.0.1" 'echo "OpenSSH client got in: SSH_CLIENT=$SSH_CLIENT"' || status=1
