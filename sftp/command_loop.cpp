@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <algorithm>
 #include <cstdlib>
@@ -139,7 +140,22 @@ class LineEditor {
 
 }  // namespace
 
-int run_command_loop(SftpInterpreter& interpreter, std::FILE* input, bool batch_mode, void (*on_interrupt)(int)) {
+volatile std::sig_atomic_t g_command_interrupted = 0;
+
+namespace {
+
+void on_command_interrupt(int) {
+  const char message[] = "\rInterrupt  \n";
+  int saved = errno;
+  ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+  (void)ignored;
+  g_command_interrupted = 1;
+  errno = saved;
+}
+
+}  // namespace
+
+int run_command_loop(SftpInterpreter& interpreter, std::FILE* input, bool batch_mode) {
   bool interactive = !batch_mode && ::isatty(STDIN_FILENO) != 0;
   SessionCompletionSource completion(interpreter);
   std::unique_ptr<LineEditor> editor;
@@ -167,7 +183,8 @@ int run_command_loop(SftpInterpreter& interpreter, std::FILE* input, bool batch_
         break;
       }
     }
-    std::signal(SIGINT, on_interrupt);
+    g_command_interrupted = 0;
+    std::signal(SIGINT, on_command_interrupt);
     DispatchResult r = interpreter.dispatch(*line, batch_mode, !interactive);
     if (r == DispatchResult::kAbort) return -1;
     if (r == DispatchResult::kQuit) break;

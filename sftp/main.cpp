@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
       run_loop = false;
     }
   }
-  if (run_loop) err = run_command_loop(interpreter, input, batch_mode, kill_server_and_exit);
+  if (run_loop) err = run_command_loop(interpreter, input, batch_mode);
 
   // A server that went away mid-session is OpenSSH's fatal "Connection closed" (255).
   bool lost = !(*session)->connected();

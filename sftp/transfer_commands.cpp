@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "command_loop.hpp"
 #include "interpreter.hpp"
 #include "remote_path.hpp"
 #include "terminal_text.hpp"
@@ -52,6 +53,7 @@ sshcore::io::TransferOptions SftpInterpreter::transfer_options(const std::string
   t.preserve = preserve;
   t.resume = resume;
   t.fsync = fsync;
+  t.interrupted = &g_command_interrupted;
   // As OpenSSH: a meter for every non-empty file, drawn at 0% before the first byte.
   if (options_.show_progress && size != 0 && sshcore::io::progress_meter_possible()) {
     auto meter = std::make_shared<std::unique_ptr<sshcore::io::ProgressMeter>>();
@@ -85,7 +87,7 @@ int SftpInterpreter::download_one(const std::string& remote, const std::string& 
     return 0;
   }
   active_meter_.reset();
-  print_error(r.error().detail);
+  if (!g_command_interrupted) print_error(r.error().detail);  // "Interrupt" was the message
   return -1;
 }
 
@@ -120,6 +122,7 @@ int SftpInterpreter::upload_one(const std::string& local, const std::string& rem
   active_meter_.reset();
   // A bare status text is the server refusing the OPEN: OpenSSH names the file.
   auto status = session_.last_status();
+  if (g_command_interrupted) return -1;  // "Interrupt" was the message
   if (session_.connected() && status != sftp::StatusCode::kOk && r.error().detail == sftp::status_text(status))
     print_error("dest open \"" + remote + "\": " + r.error().detail);
   else
@@ -155,6 +158,7 @@ int SftpInterpreter::download_tree(const std::string& remote, const std::string&
   }
   int err = 0;
   for (const auto& e : *entries) {
+    if (g_command_interrupted) return -1;
     if (e.name == "." || e.name == "..") continue;
     std::string src = path_append(remote, e.name);
     std::string dst = path_append(local, e.name);
@@ -216,6 +220,7 @@ int SftpInterpreter::upload_tree(const std::string& local, const std::string& re
   ::closedir(dir);
   int err = 0;
   for (const auto& name : names) {
+    if (g_command_interrupted) return -1;
     std::string src = path_append(local, name);
     std::string dst = path_append(remote, name);
     struct stat st {};
@@ -256,6 +261,7 @@ int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
   resume = resume || options_.resume;
   int err = 0;
   for (const auto& m : *matches) {
+    if (g_command_interrupted) return -1;
     bool is_dir = m.attrs.permissions && m.attrs.is_directory();
     std::string shown = m.path;
     if (is_dir && shown.back() != '/') shown += '/';
@@ -303,6 +309,7 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
   resume = resume || options_.resume;
   int err = 0;
   for (const auto& path : matches) {
+    if (g_command_interrupted) return -1;
     struct stat sb {};
     if (::stat(path.c_str(), &sb) == -1) {
       err = -1;
