@@ -3,12 +3,12 @@
 # against Debian's OpenSSH in the same run: median of N runs each, and the ratio
 # OpenSSH time / our time (above 1.0 = we are faster).
 #
-# BENCH_SECTIONS picks sections (default "core codec keygen connect bulk"), e.g.
+# BENCH_SECTIONS picks sections (default "core codec keygen connect bulk transfer"), e.g.
 # BENCH_SECTIONS=codec scripts/bench.sh build-rel for the packet codec alone.
 set -euo pipefail
 build=${1:-build}
 runs=${BENCH_RUNS:-11}
-sections=" ${BENCH_SECTIONS:-core codec keygen connect bulk} "
+sections=" ${BENCH_SECTIONS:-core codec keygen connect bulk transfer} "
 want() { [[ $sections == *" $1 "* ]]; }
 theirs=/usr/bin/ssh-keygen
 work=$(mktemp -d)
@@ -55,7 +55,11 @@ codec_vs_openssl() {
 if want codec; then codec_vs_openssl; fi
 login_sections=()
 for s in connect bulk; do if want $s; then login_sections+=($s); fi; done
-run_login_bench() { [ ${#login_sections[@]} -eq 0 ] || "$(dirname "$0")/bench_login.sh" "$build" "${login_sections[@]}"; }
+run_login_bench() {
+  [ ${#login_sections[@]} -eq 0 ] || "$(dirname "$0")/bench_login.sh" "$build" "${login_sections[@]}"
+  # sftp, scp and ssh cat over loopback, then over an emulated WAN link
+  if want transfer; then "$(dirname "$0")/bench_transfer.sh" "$build"; fi
+}
 if ! want keygen; then run_login_bench; exit 0; fi
 ours="$(cd "$build/bin" && pwd)/ssh-keygen"
 
