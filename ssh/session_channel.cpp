@@ -22,7 +22,7 @@ namespace conn = sshcore::connection;
 using O = sshcore::config::SshOpt;
 using sshcore::ByteView;
 
-constexpr std::size_t kStdinReadSize = 64 * 1024;
+constexpr std::size_t kStdinReadSize = 256 * 1024;  // bulk input (cat > remote, sftp) in few reads
 constexpr int kEscapeNone = -2;
 
 void set_nonblocking(int fd, int& saved) {

@@ -36,7 +36,9 @@ using conn::ChannelId;
 
 namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
+// One read(2) per 256 KiB from the socket and from a child: bulk transfers are
+// bound by system calls and copies on a loaded machine, not by the cipher.
+constexpr std::size_t kReadChunk = 256 * 1024;
 constexpr std::string_view kKeepalive = "keepalive@openssh.com";
 
 // One channel and what is behind it: a "session" and its program, or a

@@ -293,7 +293,9 @@ TEST_F(SshdInteropTest, ProcessTitlesAndUidsFollowPrivilegeSeparation) {
   auto net = wait_title("sshd: [net]");
   ASSERT_TRUE(net.has_value());
   EXPECT_EQ(net->uid, privsep->pw_uid);
-  auto accepted = find_title("sshd: [accepted]");
+  // Waited for, not just looked up: under ctest -j2 the "[net]" found above may be
+  // another test's sshd, whose "[accepted]" monitor can come and go at its own pace.
+  auto accepted = wait_title("sshd: [accepted]");
   ASSERT_TRUE(accepted.has_value());
   EXPECT_EQ(accepted->uid, 0u);
   ::close(raw);

@@ -9,13 +9,16 @@
 //    channel_check_window does the same), never one adjust per packet.
 //  - Growth (the receive-side auto-tuning of HPN-SSH and of TCP): the credit we
 //    hand out limits a sender to one window per round trip. If the application
-//    consumed a whole window's worth of bytes within `fast_drain` (default 100 ms,
-//    a generous round trip), the channel moves at least window/fast_drain and a
-//    round trip that long would stall it: the window doubles, up to `max_window`
-//    (default 16 MiB), and the extra credit rides on the next adjust. So the window
-//    settles near rate x fast_drain. A slow consumer never grows it; memory per
-//    channel stays bounded by max_window; the window never shrinks (credit already
-//    granted cannot be taken back).
+//    consumed a whole window's worth of bytes within `fast_drain` (default 1 s),
+//    the channel moves at least window/fast_drain and a round trip that long would
+//    stall it: the window doubles, up to `max_window` (default 16 MiB), and the
+//    extra credit rides on the next adjust. A channel held back by its window
+//    consumes exactly one window per round trip, so fast_drain is the longest round
+//    trip the window tunes itself for: 1 s covers intercontinental and satellite
+//    links (a 100 ms link needs 12.5 MB in flight at 1 Gbit/s; with 100 ms here the
+//    window never grew on such a link, measured in docs/PERFORMANCE.md). A consumer
+//    slower than 2 MiB/s never grows it; memory per channel stays bounded by
+//    max_window; the window never shrinks (credit already granted cannot be taken back).
 //  - Data beyond the credit follows OpenSSH's channel_input_data: the excess packet
 //    is logged ("channel N: rcvd too much data ...") and dropped, and once the excess
 //    exceeds 10% of the window the connection ends ("channel N: peer ignored channel
@@ -42,7 +45,7 @@ struct WindowConfig {
   std::uint32_t initial_window = kDefaultWindow;
   std::uint32_t max_packet = kDefaultMaxPacket;  // what we advertise; up to 256 KiB
   std::uint32_t max_window = kDefaultMaxWindow;  // growth cap; == initial_window: no growth
-  std::chrono::milliseconds fast_drain{100};
+  std::chrono::milliseconds fast_drain{1000};
 };
 
 using Clock = std::chrono::steady_clock;

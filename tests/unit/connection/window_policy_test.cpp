@@ -42,6 +42,31 @@ TEST(ReceiveWindow, GrowsWhenDrainedFastUpToTheCap) {
   EXPECT_EQ(w.window(), 3000u);
 }
 
+// A link with a 100 ms round trip and a fast consumer: each round the peer sends its
+// whole credit, we drain it in 20 ms, and the next data comes a round trip later.
+// The default window must grow to its cap, or the link idles most of each round trip.
+TEST(ReceiveWindow, DefaultGrowsOnALongRoundTripLink) {
+  ReceiveWindow w;
+  Clock::time_point t{};
+  for (int round = 0; round < 40; ++round) {
+    while (w.credit() >= w.max_packet()) ASSERT_EQ(w.on_receive(w.max_packet(), t), ReceiveWindow::Verdict::kAccept);
+    (void)w.on_consume(w.backlog(), t + 20ms);
+    t += 100ms;
+  }
+  EXPECT_EQ(w.window(), kDefaultMaxWindow);
+}
+
+TEST(ReceiveWindow, DefaultDoesNotGrowForAConsumerSlowerThanAWindowPerSecond) {
+  ReceiveWindow w;
+  Clock::time_point t{};
+  for (int round = 0; round < 20; ++round) {
+    while (w.credit() >= w.max_packet()) ASSERT_EQ(w.on_receive(w.max_packet(), t), ReceiveWindow::Verdict::kAccept);
+    t += 1500ms;
+    (void)w.on_consume(w.backlog(), t);
+  }
+  EXPECT_EQ(w.window(), kDefaultWindow);
+}
+
 TEST(ReceiveWindow, DoesNotGrowWhenDrainedSlowly) {
   ReceiveWindow w({1000, 100, 8000, 100ms});
   Clock::time_point t{};
