@@ -28,7 +28,7 @@ struct SftpCommandLine {
   bool preserve = false;   // -p
   bool fsync = false;      // -f
   std::uint32_t buffer_size = 0;      // -B / -X buffer= (0: the server's limits, as OpenSSH 9)
-  std::uint32_t requests = 64;        // -R / -X nrequests=
+  std::uint32_t requests = 0;         // -R / -X nrequests= (0: the session fills 64 MiB)
   std::uint64_t limit_kbps = 0;       // -l (Kbit/s)
   int verbosity = 0;                  // -v count
 };

@@ -35,7 +35,7 @@ namespace sshcore::connection {
 
 inline constexpr std::uint32_t kDefaultMaxPacket = 32 * 1024;          // CHAN_SES_PACKET_DEFAULT
 inline constexpr std::uint32_t kDefaultWindow = 64 * kDefaultMaxPacket;  // CHAN_SES_WINDOW_DEFAULT
-inline constexpr std::uint32_t kDefaultMaxWindow = 16 * 1024 * 1024;     // growth cap per channel
+inline constexpr std::uint32_t kDefaultMaxWindow = 64 * 1024 * 1024;     // growth cap per channel
 // The largest data chunk we put in one CHANNEL_DATA, whatever the peer's max packet
 // says: a peer may offer 256 KiB (HPN-SSH), but the whole packet must stay under
 // the transport's PACKET_MAX_SIZE (256 KiB) with its header and padding.

@@ -25,7 +25,7 @@ namespace {
 // Large enough for a 255 KiB DATA reply plus headers in one read(2).
 constexpr std::size_t kReadBufferSize = 512 * 1024;
 // OpenSSH keeps about this much outstanding; with 32 KiB requests that is 512 of them.
-constexpr std::uint64_t kWindowBytes = 16 * 1024 * 1024;
+constexpr std::uint64_t kWindowBytes = 64 * 1024 * 1024;
 // A READ/WRITE must fit one packet with its header: OpenSSH's 255 KiB.
 constexpr std::uint32_t kMaxRequestLength = sftp::kMaxPacketLength - 1024;
 

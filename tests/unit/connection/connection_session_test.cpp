@@ -115,7 +115,7 @@ TEST(ConnectionSession, RepliesStayInOrderWhenAnsweredLate) {
 
 TEST(ConnectionSession, BulkDataBothWaysRespectsAndGrowsWindows) {
   OpenSession s;
-  constexpr std::size_t kTotal = 50u << 20;
+  constexpr std::size_t kTotal = 100u << 20;  // enough to grow 2 MiB windows to the 64 MiB cap
   Bytes up = pattern(1 << 20, 1), down = pattern(1 << 20, 99);
   std::size_t up_sent = 0, down_sent = 0, up_got = 0, down_got = 0;
   bool up_ok = true, down_ok = true;
