@@ -11,7 +11,7 @@
 //    hand out limits a sender to one window per round trip. If the application
 //    consumed a whole window's worth of bytes within `fast_drain` (default 1 s),
 //    the channel moves at least window/fast_drain and a round trip that long would
-//    stall it: the window doubles, up to `max_window` (default 16 MiB), and the
+//    stall it: the window doubles, up to `max_window` (default 64 MiB), and the
 //    extra credit rides on the next adjust. A channel held back by its window
 //    consumes exactly one window per round trip, so fast_drain is the longest round
 //    trip the window tunes itself for: 1 s covers intercontinental and satellite
