@@ -18,26 +18,6 @@ namespace log = sshcore::log;
 
 namespace {
 
-struct FacilityRow {
-  std::string_view name;
-  int facility;
-};
-// log.c's log_facilities table.
-constexpr std::array kFacilities{
-    FacilityRow{"DAEMON", LOG_DAEMON}, FacilityRow{"USER", LOG_USER},     FacilityRow{"AUTH", LOG_AUTH},
-    FacilityRow{"AUTHPRIV", LOG_AUTHPRIV}, FacilityRow{"LOCAL0", LOG_LOCAL0}, FacilityRow{"LOCAL1", LOG_LOCAL1},
-    FacilityRow{"LOCAL2", LOG_LOCAL2}, FacilityRow{"LOCAL3", LOG_LOCAL3}, FacilityRow{"LOCAL4", LOG_LOCAL4},
-    FacilityRow{"LOCAL5", LOG_LOCAL5}, FacilityRow{"LOCAL6", LOG_LOCAL6}, FacilityRow{"LOCAL7", LOG_LOCAL7},
-};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 // -E: the file is opened once (log_redirect_stderr_to) and becomes stderr, so every
 // process of the daemon writes to it whatever uid it runs as, the sandboxed one too.
 int g_log_file_fd = -1;
@@ -51,11 +31,7 @@ log::Options stderr_options(const CommandLine&, log::Level level) {
 
 }  // namespace
 
-std::optional<int> syslog_facility(std::string_view name) {
-  for (const auto& row : kFacilities)
-    if (iequals(row.name, name)) return row.facility;
-  return std::nullopt;
-}
+std::optional<int> syslog_facility(std::string_view name) { return log::facility_from_name(name); }
 
 void init_early_logging(const CommandLine& c) {
   if (!c.log_file.empty() && g_log_file_fd < 0) {

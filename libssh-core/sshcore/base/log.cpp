@@ -57,6 +57,23 @@ std::optional<Level> level_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+struct FacilityRow {
+  std::string_view name;
+  int facility;
+};
+constexpr std::array kFacilities{
+    FacilityRow{"DAEMON", LOG_DAEMON}, FacilityRow{"USER", LOG_USER},     FacilityRow{"AUTH", LOG_AUTH},
+    FacilityRow{"AUTHPRIV", LOG_AUTHPRIV}, FacilityRow{"LOCAL0", LOG_LOCAL0}, FacilityRow{"LOCAL1", LOG_LOCAL1},
+    FacilityRow{"LOCAL2", LOG_LOCAL2}, FacilityRow{"LOCAL3", LOG_LOCAL3}, FacilityRow{"LOCAL4", LOG_LOCAL4},
+    FacilityRow{"LOCAL5", LOG_LOCAL5}, FacilityRow{"LOCAL6", LOG_LOCAL6}, FacilityRow{"LOCAL7", LOG_LOCAL7},
+};
+
+std::optional<int> facility_from_name(std::string_view name) {
+  for (const auto& row : kFacilities)
+    if (iequals(row.name, name)) return row.facility;
+  return std::nullopt;
+}
+
 std::string_view level_name(Level level) {
   for (const auto& row : kLevelNames)
     if (row.level == level) return row.name;

@@ -18,6 +18,9 @@ enum class Sink { kStderr, kSyslog, kFile };
 // OpenSSH's names: QUIET FATAL ERROR INFO VERBOSE DEBUG DEBUG1 DEBUG2 DEBUG3 (case-insensitive).
 std::optional<Level> level_from_name(std::string_view name);
 std::string_view level_name(Level level);
+// OpenSSH's SyslogFacility names (log.c's log_facilities): DAEMON USER AUTH AUTHPRIV
+// LOCAL0..LOCAL7, case-insensitive -> LOG_* value.
+std::optional<int> facility_from_name(std::string_view name);
 
 struct Options {
   std::string program = "sshpp";

@@ -19,6 +19,7 @@
 #include "sshcore/io/file_io.hpp"
 #include "sshcore/io/sftp_client_session.hpp"
 #include "sshcore/io/sftp_client_state.hpp"
+#include "sshcore/io/sftp_pipeline_depth.hpp"
 #include "sshcore/wire/writer.hpp"
 
 namespace sshcore::io {
@@ -94,6 +95,7 @@ constexpr std::size_t kMaxQueuedOutput = 1024 * 1024;
 struct Span {
   std::uint64_t offset;
   std::uint32_t length;
+  SftpPipelineDepth::Clock::time_point sent = SftpPipelineDepth::Clock::now();
 };
 
 // Requests in flight by id. A flat vector (at most a few hundred entries) costs no
@@ -179,10 +181,9 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
   bool eof = false;
   std::optional<Error> error;  // the first failure; outstanding replies are still drained
   StatusCode error_status = StatusCode::kOk;
-  // OpenSSH starts with one request and adds one per full reply, which takes eight
-  // round trips to reach 256 requests (most of a second on a 100 ms link). Requests
-  // never go past the known size, so we fill the whole window at once.
-  std::uint32_t max_requests = s.max_in_flight;
+  // OpenSSH starts with one request and adds one per full reply up to a fixed count;
+  // we follow the measured bandwidth-delay product instead (sftp_pipeline_depth.hpp).
+  SftpPipelineDepth depth(s.read_length, s.max_in_flight, s.options.requests_in_flight != 0);
   report(options, offset, size);
 
   for (;;) {
@@ -192,7 +193,7 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       error = Error{Errc::kSystem, "Interrupted"};
       error_status = StatusCode::kFailure;
     }
-    while (!eof && !error && requests.size() < max_requests &&
+    while (!eof && !error && requests.size() < depth.requests() &&
            (next_offset < size || requests.empty())) {
       std::uint32_t id = s.engine.send_read(handle_bytes, next_offset, s.read_length);
       requests.add(id, Span{next_offset, s.read_length});
@@ -265,8 +266,8 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       std::uint32_t id = s.engine.send_read(handle_bytes, span.offset + data.size(),
                                             span.length - static_cast<std::uint32_t>(data.size()));
       requests.add(id, Span{span.offset + data.size(), span.length - static_cast<std::uint32_t>(data.size())});
-    } else if (max_requests < s.max_in_flight) {
-      ++max_requests;
+    } else {
+      depth.completed(data.size(), span.sent, SftpPipelineDepth::Clock::now());
     }
     report(options, highwater.mark(), std::max(size, highwater.mark()));
   }
@@ -339,6 +340,7 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
   BandwidthLimiter limiter(s.options.limit_kbps);
   Highwater highwater(offset);
   InFlight requests(s.max_in_flight + 1);
+  SftpPipelineDepth depth(s.write_length, s.max_in_flight, s.options.requests_in_flight != 0);
   std::uint64_t next_offset = offset;
   bool local_eof = false;
   std::optional<Error> error;
@@ -352,7 +354,7 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
       error = Error{Errc::kSystem, "Interrupted"};
       error_status = StatusCode::kFailure;
     }
-    while (!local_eof && !error && requests.size() < s.max_in_flight &&
+    while (!local_eof && !error && requests.size() < depth.requests() &&
            s.engine.pending_output().size() < kMaxQueuedOutput) {
       std::span<std::uint8_t> room = s.engine.begin_write(handle_bytes, next_offset, s.write_length);
       ssize_t n = ::pread(local.get(), room.data(), room.size(), static_cast<off_t>(next_offset));
@@ -396,6 +398,7 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
       continue;
     }
     highwater.complete(span.offset, span.length);
+    depth.completed(span.length, span.sent, SftpPipelineDepth::Clock::now());
     report(options, highwater.mark(), size);
   }
 

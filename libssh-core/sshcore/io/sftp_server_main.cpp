@@ -34,17 +34,6 @@ constexpr std::size_t kMaxPendingOutput = 4 * 1024 * 1024;
 // OpenSSH's exit status after fatal().
 constexpr int kFatalStatus = 255;
 
-struct FacilityRow {
-  std::string_view name;
-  int facility;
-};
-constexpr std::array kFacilities{
-    FacilityRow{"DAEMON", LOG_DAEMON}, FacilityRow{"USER", LOG_USER},     FacilityRow{"AUTH", LOG_AUTH},
-    FacilityRow{"AUTHPRIV", LOG_AUTHPRIV}, FacilityRow{"LOCAL0", LOG_LOCAL0}, FacilityRow{"LOCAL1", LOG_LOCAL1},
-    FacilityRow{"LOCAL2", LOG_LOCAL2}, FacilityRow{"LOCAL3", LOG_LOCAL3}, FacilityRow{"LOCAL4", LOG_LOCAL4},
-    FacilityRow{"LOCAL5", LOG_LOCAL5}, FacilityRow{"LOCAL6", LOG_LOCAL6}, FacilityRow{"LOCAL7", LOG_LOCAL7},
-};
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -53,11 +42,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::optional<int> facility_from_name(std::string_view name) {
-  for (const FacilityRow& row : kFacilities)
-    if (iequals(row.name, name)) return row.facility;
-  return std::nullopt;
-}
 
 int usage(std::string_view program) {
   std::fprintf(stderr,
@@ -116,7 +100,7 @@ std::optional<int> parse_flags(std::span<const std::string> argv, std::string_vi
         case 'f':
           // An unknown facility matters only when logging goes to syslog (checked
           // after the flags, as OpenSSH's log_init() does).
-          f.facility = facility_from_name(value).value_or(-1);
+          f.facility = log::facility_from_name(value).value_or(-1);
           break;
         case 'l': {
           auto level = log::level_from_name(value);
