@@ -42,6 +42,32 @@ bool remote_is_dir(io::SftpClientSession& s, const std::string& path) {
   return a && is_dir(*a);
 }
 
+// A remote directory's entries with symlinks replaced by what they point to (scp -r
+// follows links). A dangling link is dropped and clears `ok`; nullopt when the
+// directory cannot be read, which is reported here.
+std::optional<std::vector<io::SftpDirEntry>> list_following_links(io::SftpClientSession& from,
+                                                                  const std::string& dir, bool& ok) {
+  auto entries = from.read_directory(dir);
+  if (!entries) {
+    print_error(dir + ": Failed to get directory contents");
+    return std::nullopt;
+  }
+  std::vector<io::SftpDirEntry> out;
+  out.reserve(entries->size());
+  for (io::SftpDirEntry& e : *entries) {
+    if (e.attrs.is_symlink()) {
+      auto target = from.stat(path_append(dir, e.name));
+      if (!target) {
+        ok = false;
+        continue;
+      }
+      e.attrs = *target;
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // Turns the meter on for one file when scp may draw it.
 struct Meter {
   std::unique_ptr<io::ProgressMeter> meter;
@@ -253,22 +279,11 @@ bool SftpTransfers::download_dir(io::SftpClientSession& from, const std::string&
     print_error("mkdir " + dst + ": " + std::strerror(errno));
     return false;
   }
-  auto entries = from.read_directory(src);
-  if (!entries) {
-    print_error(src + ": Failed to get directory contents");
-    return false;
-  }
   bool ok = true;
+  auto entries = list_following_links(from, src, ok);
+  if (!entries) return false;
   for (io::SftpDirEntry& e : *entries) {
     std::string new_src = path_append(src, e.name), new_dst = path_append(dst, e.name);
-    if (e.attrs.is_symlink()) {
-      auto target = from.stat(new_src);
-      if (!target) {
-        ok = false;
-        continue;
-      }
-      e.attrs = *target;
-    }
     if (is_dir(e.attrs)) {
       if (e.name == "." || e.name == "..") continue;
       if (!download_dir(from, new_src, new_dst, e.attrs, depth + 1)) ok = false;
@@ -384,22 +399,11 @@ bool SftpTransfers::crossload_dir(io::SftpClientSession& from, io::SftpClientSes
       return false;
     }
   }
-  auto entries = from.read_directory(src);
-  if (!entries) {
-    print_error(src + ": Failed to get directory contents");
-    return false;
-  }
   bool ok = true;
+  auto entries = list_following_links(from, src, ok);
+  if (!entries) return false;
   for (io::SftpDirEntry& e : *entries) {
     std::string new_src = path_append(src, e.name), new_dst = path_append(dst, e.name);
-    if (e.attrs.is_symlink()) {
-      auto target = from.stat(new_src);
-      if (!target) {
-        ok = false;
-        continue;
-      }
-      e.attrs = *target;
-    }
     if (is_dir(e.attrs)) {
       if (e.name == "." || e.name == "..") continue;
       if (!crossload_dir(from, to, new_src, new_dst, e.attrs, depth + 1)) ok = false;
