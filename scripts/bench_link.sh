@@ -13,12 +13,22 @@
 # BENCH_LINK_MTU (default 1500), BENCH_LINK_TCP_MEM (tcp_rmem/tcp_wmem maximum set
 # inside both namespaces, default 67108864), BENCH_LINK_CIPHER (default
 # aes128-gcm@openssh.com), BENCH_LINK_ROWS (default "sftp:get sftp:put scp:get
-# cat:get"), OURS_* as in bench_transfer.sh.
+# cat:get"), BENCH_LINK_SMALL_MIB (default 1/8 of the file; 0 = off), OURS_* as in
+# bench_transfer.sh.
+#
+# Each cell is the whole command's rate (connect, key exchange, authentication,
+# session start-up and the data, as a user times it), then its share of plain TCP's
+# rate (connect and data). A second line per row gives the steady-state rate: the
+# same transfer is also timed with a file of BENCH_LINK_SMALL_MIB, and
+# (SIZE - SMALL) / (time - small time) is the rate at which the extra bytes moved,
+# with every fixed cost (round trips of the set-up, slow start) cancelled out; plain
+# TCP is measured the same way.
 set -euo pipefail
 build=${1:-build}
 here="$(cd "$(dirname "$0")" && pwd)"
 runs=${BENCH_LINK_RUNS:-3}
 size_mib=${BENCH_LINK_MIB:-256}
+small_mib=${BENCH_LINK_SMALL_MIB:-$((size_mib / 8))}
 delay_ms=${BENCH_LINK_DELAY_MS:-50}
 rate_mbit=${BENCH_LINK_MBIT:-1000}
 mtu=${BENCH_LINK_MTU:-1500}
@@ -73,11 +83,11 @@ echo "   tcp_rmem/tcp_wmem max $tcp_mem in both namespaces, congestion control" 
 # the same bytes as the file and the same direction as a get.
 cat > "$work/tcp_send.py" <<'PY'
 import socket, sys
-total, runs = int(sys.argv[1]), int(sys.argv[2])
+sizes = [int(x) for x in sys.argv[1:]]  # one connection per size, in order
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("10.199.0.2", 5001)); s.listen(1)
 chunk = memoryview(bytes(1 << 20))
-for _ in range(runs):
+for total in sizes:
     c, _ = s.accept(); left = total
     while left: left -= c.send(chunk[:min(left, len(chunk))])
     c.shutdown(socket.SHUT_WR); c.recv(1); c.close()
@@ -105,17 +115,37 @@ awk -v r="$rtt" -v d="$delay_ms" 'BEGIN { exit !(r >= 2 * d * 0.95 && r <= 2 * d
   { echo "link check failed: handshake took $rtt ms, expected about $((2 * delay_ms)) ms" >&2; exit 1; }
 echo "   link check: TCP handshake $rtt ms"
 
-ip netns exec "$ns_b" /usr/bin/python3 "$work/tcp_send.py" $((size_mib * 1048576)) "$runs" < /dev/null > /dev/null &
+# steady BIG_MIB BIG_SECONDS SMALL_SECONDS: the marginal rate of the extra bytes.
+steady() {
+  awk -v m="$(( size_mib - small_mib ))" -v a="$1" -v b="$2" \
+    'BEGIN { if (a - b > 0) printf "%.1f", m * 1.048576 / (a - b); else print "n/a" }'
+}
+tcp_sizes=""
+for ((r = 0; r < runs; r++)); do
+  tcp_sizes+=" $((size_mib * 1048576))"
+  [ "$small_mib" -gt 0 ] && tcp_sizes+=" $((small_mib * 1048576))"
+done
+ip netns exec "$ns_b" /usr/bin/python3 "$work/tcp_send.py" $tcp_sizes < /dev/null > /dev/null &
 pids+=($!)
-tcp_times=""
+tcp_times="" tcp_small_times=""
 for ((r = 0; r < runs; r++)); do
   read -r t got < <(ip netns exec "$ns_a" /usr/bin/python3 "$work/tcp_recv.py" bulk)
   [ "$got" -eq $((size_mib * 1048576)) ] || { echo "plain TCP: got $got bytes" >&2; exit 1; }
   tcp_times+="$t"$'\n'
+  if [ "$small_mib" -gt 0 ]; then
+    read -r t got < <(ip netns exec "$ns_a" /usr/bin/python3 "$work/tcp_recv.py" bulk)
+    [ "$got" -eq $((small_mib * 1048576)) ] || { echo "plain TCP: got $got bytes" >&2; exit 1; }
+    tcp_small_times+="$t"$'\n'
+  fi
 done
 tcp_rate=$(mbps "$size_mib" "$(printf '%s' "$tcp_times" | median)")
 printf '%-30s %9s MB/s  (%s Mbit/s)\n' "plain TCP (python3 sockets)" "$tcp_rate" \
   "$(awk -v r="$tcp_rate" 'BEGIN { printf "%.0f", r * 8 }')"
+if [ "$small_mib" -gt 0 ]; then
+  tcp_steady=$(steady "$(printf '%s' "$tcp_times" | median)" "$(printf '%s' "$tcp_small_times" | median)")
+  printf '%-30s %9s MB/s  (steady state, %s MiB against %s MiB)\n' "plain TCP (python3 sockets)" "$tcp_steady" \
+    "$size_mib" "$small_mib"
+fi
 
 columns=("openssh openssh openssh")
 if [ -x "$ours_sshd" ] && [ -x "$ours_ssh" ]; then
@@ -134,33 +164,50 @@ usable() {
 }
 
 head -c $((size_mib * 1048576)) /dev/urandom > "$work/src.bin"
-chmod 644 "$work/src.bin"
+head -c $((small_mib * 1048576)) "$work/src.bin" > "$work/small.bin"
+chmod 644 "$work/src.bin" "$work/small.bin"
 src_sha=$(sha256sum < "$work/src.bin" | cut -d' ' -f1)
 printf '%-30s' "$cipher"
 for c in "${columns[@]}"; do read -r name _ <<< "$c"; printf ' %19s' "$name MB/s (%TCP)"; done
 echo
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.0f%%", 100 * a / b; else print "-" }'; }
 status=0
 for row in $rows; do
   tool=${row%:*} dir=${row#*:}
   if [ "$dir" = get ]; then dst=$work/dl.bin; else dst=$work/home/up.bin; fi
-  printf '%-30s' "$tool $dir"
+  line=$(printf '%-30s' "$tool $dir") steady_line=$(printf '%-30s' "  steady state")
   for c in "${columns[@]}"; do
     read -r name set server <<< "$c"
-    if ! usable "$set" "$server" "$tool"; then printf ' %19s' n/a; continue; fi
-    times=""
+    if ! usable "$set" "$server" "$tool"; then
+      line+=$(printf ' %19s' n/a) steady_line+=$(printf ' %19s' n/a)
+      continue
+    fi
+    times="" small_times=""
     for ((r = 0; r < runs; r++)); do
       rm -f "$dst"
       t=$(seconds_of transfer_once "$server" "$set" "$tool" "$dir" "$cipher" "$work/src.bin" "$dst" "$ns_a") ||
         { status=1; break; }
       times+="$t"$'\n'
+      [ "$r" -eq 0 ] && { [ "$(sha256sum < "$dst" | cut -d' ' -f1)" = "$src_sha" ] ||
+        { echo "SHA256 MISMATCH: $name $row" >&2; status=1; }; }
+      if [ "$small_mib" -gt 0 ]; then
+        rm -f "$dst"
+        t=$(seconds_of transfer_once "$server" "$set" "$tool" "$dir" "$cipher" "$work/small.bin" "$dst" "$ns_a") ||
+          { status=1; break; }
+        small_times+="$t"$'\n'
+      fi
     done
-    [ "$(sha256sum < "$dst" | cut -d' ' -f1)" = "$src_sha" ] || { echo "SHA256 MISMATCH: $name $row" >&2; status=1; }
     rate=$(mbps "$size_mib" "$(printf '%s' "$times" | median)")
-    printf ' %19s' "$rate ($(awk -v a="$rate" -v b="$tcp_rate" 'BEGIN { printf "%.0f%%", 100 * a / b }'))"
+    line+=$(printf ' %19s' "$rate ($(pct "$rate" "$tcp_rate"))")
+    if [ "$small_mib" -gt 0 ]; then
+      st=$(steady "$(printf '%s' "$times" | median)" "$(printf '%s' "$small_times" | median)")
+      steady_line+=$(printf ' %19s' "$st ($(pct "$st" "$tcp_steady"))")
+    fi
   done
-  echo
+  echo "$line"
+  [ "$small_mib" -gt 0 ] && echo "$steady_line"
 done
-rm -f "$work/dl.bin" "$work/home/up.bin"
+rm -f "$work/dl.bin" "$work/home/up.bin" "$work/small.bin"
 # Its counters (drops at the queue show that TCP found the link's limit).
 # Packets the kernel could not hand to link_delay in time (its device queue was
 # full) would be losses the queue model did not decide: shown to be none.
