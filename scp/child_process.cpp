@@ -1,12 +1,56 @@
 #include "child_process.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 namespace scp {
+namespace {
+
+// At most a few children live at once (OpenSSH keeps two: do_cmd_pid, do_cmd_pid2).
+constexpr int kMaxGuarded = 8;
+volatile std::sig_atomic_t g_guarded[kMaxGuarded] = {};
+
+extern "C" void kill_children(int signo) {
+  for (int i = 0; i < kMaxGuarded; ++i) {
+    pid_t pid = static_cast<pid_t>(g_guarded[i]);
+    if (pid <= 1) continue;
+    ::kill(pid, signo);
+    while (::waitpid(pid, nullptr, 0) == -1 && errno == EINTR) {
+    }
+  }
+  ::_exit(1);
+}
+
+}  // namespace
+
+void guard_child(pid_t pid) {
+  static bool installed = false;
+  if (pid <= 1) return;
+  if (!installed) {
+    installed = true;
+    struct sigaction sa {};
+    sa.sa_handler = kill_children;
+    sigemptyset(&sa.sa_mask);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&sa.sa_mask, s);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(s, &sa, nullptr);
+  }
+  for (int i = 0; i < kMaxGuarded; ++i) {
+    if (g_guarded[i] == 0) {
+      g_guarded[i] = pid;
+      return;
+    }
+  }
+}
+
+void unguard_child(pid_t pid) {
+  for (int i = 0; i < kMaxGuarded; ++i)
+    if (g_guarded[i] == pid) g_guarded[i] = 0;
+}
 
 pid_t spawn_on_fds(const std::vector<std::string>& argv, int in_fd, int out_fd) {
   std::vector<char*> args;
@@ -20,6 +64,7 @@ pid_t spawn_on_fds(const std::vector<std::string>& argv, int in_fd, int out_fd) 
     std::perror(args[0]);
     ::_exit(1);
   }
+  guard_child(pid);
   return pid;
 }
 
@@ -29,6 +74,7 @@ int run_to_completion(const std::vector<std::string>& argv) {
   int status = 0;
   while (::waitpid(pid, &status, 0) == -1)
     if (errno != EINTR) return -1;
+  unguard_child(pid);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + WTERMSIG(status);
 }
@@ -38,6 +84,7 @@ bool wait_success(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) == -1)
     if (errno != EINTR) return false;
+  unguard_child(pid);
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 

@@ -87,6 +87,7 @@ std::optional<SftpPeer> Copier::sftp_connect(const Operand& at) {
   so.limit_kbps = o_.limit_kbps / 1024;
   SftpPeer peer;
   peer.pid = proc->pid;
+  guard_child(peer.pid);
   auto session = io::SftpClientSession::start(std::move(proc->to_child), std::move(proc->from_child), so);
   if (!session) {
     print_error("Connection closed");
@@ -112,6 +113,7 @@ std::optional<io::Subprocess> Copier::legacy_connect(const Operand& at, const st
     print_plain(argv[0] + ": " + std::strerror(ENOENT));
     return std::nullopt;
   }
+  guard_child(proc->pid);
   return std::move(*proc);
 }
 
