@@ -40,6 +40,19 @@ void kill_server_and_exit(int) {
   ::_exit(1);
 }
 
+// OpenSSH's suspchild(): Ctrl-Z (or SIGTTIN/SIGTTOU) stops ssh first, then us; both go on
+// with the SIGCONT of `fg`.
+void suspend_server_then_self(int signo) {
+  int saved = errno;
+  if (g_server_pid > 1) {
+    ::kill(g_server_pid, signo);
+    while (::waitpid(g_server_pid, nullptr, WUNTRACED) == -1 && errno == EINTR) {
+    }
+  }
+  ::kill(::getpid(), SIGSTOP);
+  errno = saved;
+}
+
 // OpenSSH's sigchld_handler(): say so at once when ssh dies under us.
 void report_server_exit(int) {
   int saved = errno;
@@ -96,6 +109,10 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, kill_server_and_exit);
   std::signal(SIGTERM, kill_server_and_exit);
   std::signal(SIGHUP, kill_server_and_exit);
+  struct sigaction on_stop {};
+  on_stop.sa_handler = suspend_server_then_self;
+  on_stop.sa_flags = SA_RESTART;
+  for (int s : {SIGTSTP, SIGTTIN, SIGTTOU}) ::sigaction(s, &on_stop, nullptr);
 
   sshcore::io::SftpSessionOptions session_options;
   session_options.request_size = cl->buffer_size;
