@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "support/our_sshd.hpp"
+#include "support/syslog_collector.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/transport_driver.hpp"
@@ -215,63 +216,13 @@ TEST_F(SshdInternalSftpTest, FullDiskReportsTheErrorAndFails) {
   mounted_ = false;
 }
 
-// A syslog socket read on its own thread: a datagram socket's queue is short, and
-// sshd blocks in syslog(3) while nobody reads it.
-class SyslogCollector {
- public:
-  explicit SyslogCollector(int fd) : fd_(fd), reader_([this] { loop(); }) {}
-  ~SyslogCollector() {
-    stop_ = true;
-    reader_.join();
-    ::close(fd_);
-  }
-  bool wait_for(const std::string& text, std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (text_().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-  std::string text_() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return got_;
-  }
-
- private:
-  void loop() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[2048];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) continue;
-      std::lock_guard<std::mutex> lock(mutex_);
-      got_.append(buf, static_cast<std::size_t>(n)).push_back('\n');
-    }
-  }
-  int fd_;
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::string got_;
-  std::thread reader_;
-};
-
 // "Logging Chrooted SFTP" without a /dev/log in the jail: sshd logs to syslog (no -e),
 // and internal-sftp's lines still arrive, tagged "internal-sftp[PID]" as OpenSSH's
 // are. sshd runs in a private mount namespace whose /dev holds our own syslog socket.
 TEST_F(SshdInternalSftpTest, ChrootedLinesReachSyslogTaggedInternalSftp) {
   TempDir dev;
-  ASSERT_EQ(run({"/bin/cp", "-a", "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/tty", dev.path()}).exit_code, 0);
-  int log_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(log_fd, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::string socket_path = dev / "log";
-  ASSERT_LT(socket_path.size(), sizeof addr.sun_path);
-  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
-  ASSERT_EQ(::bind(log_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
-  ::chmod(socket_path.c_str(), 0666);
+  SyslogCollector syslog(dev.path());
+  ASSERT_TRUE(syslog.ready());
 
   const std::string host_key = dir_ / "host_key";
   ASSERT_EQ(run({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", host_key}).exit_code, 0);
@@ -285,20 +236,17 @@ TEST_F(SshdInternalSftpTest, ChrootedLinesReachSyslogTaggedInternalSftp) {
                  "Match Group " + g->gr_name + "\n\tChrootDirectory " + jail_ +
                  "\n\tForceCommand internal-sftp -l INFO -f LOCAL6\n",
              0644);
-  BackgroundProcess sshd({"/usr/bin/unshare", "-m", "/bin/sh", "-c",
-                          "mount --make-rprivate / && mount --bind \"$1\" /dev && exec \"$2\" -D -f \"$3\"", "sh",
-                          dev.path(), our_bin("sshd"), dir_ / "sshd_config"},
+  BackgroundProcess sshd(syslog.in_private_dev({our_bin("sshd"), "-D", "-f", dir_ / "sshd_config"}),
                          dir_ / "sshd.out");
-  SyslogCollector syslog(log_fd);
   ASSERT_TRUE(syslog.wait_for("Server listening on 127.0.0.1 port " + std::to_string(port_), 10s))
-      << syslog.text_() << sshd.log();
+      << syslog.text() << sshd.log();
 
   write_text(local_ / "f", std::string(70000, 'w'), 0644);
   auto r = sftp_batch("put " + local_ / "f" + " /upload/f\n");
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << syslog.text_();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << syslog.text();
   const std::string name = user_->name();
-  EXPECT_TRUE(syslog.wait_for("session closed for local user " + name, 10s)) << syslog.text_();
-  const std::string got = syslog.text_();
+  EXPECT_TRUE(syslog.wait_for("session closed for local user " + name, 10s)) << syslog.text();
+  const std::string got = syslog.text();
   EXPECT_NE(got.find("sshd["), std::string::npos) << got;
   EXPECT_NE(got.find("]: Accepted publickey for " + name + " from 127.0.0.1 port "), std::string::npos) << got;
   for (const std::string& line : std::vector<std::string>{
