@@ -4,6 +4,7 @@
 //   three, globbing, and -3 between two paths of one server;
 //   Debian's scp -O -> our `scp -t` / `scp -f`, run directly as the pipe peer through
 //   a -S program that executes the remote command with our scp first on PATH.
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -373,3 +374,31 @@ TEST_F(ScpInterop, DebianLegacyClientThroughSshdRunsOurRemoteSide) {
 }
 
 }  // namespace
+
+// "~/" on the remote side is the login user's home: expand-path@openssh.com in SFTP mode,
+// the remote shell with -O. Here the login user is root (the tests run as root).
+TEST_F(ScpInterop, TildeIsTheRemoteHomeInBothModes) {
+  struct passwd* pw = ::getpwuid(::getuid());
+  ASSERT_NE(pw, nullptr);
+  const std::string home = pw->pw_dir;
+  for (const std::vector<std::string>& mode : {std::vector<std::string>{}, std::vector<std::string>{"-O"}}) {
+    TempDir t;
+    const std::string name = "sshpp-tilde-" + std::to_string(::getpid()) + (mode.empty() ? "-sftp" : "-legacy");
+    const std::string content = random_bytes(70000, 7);
+    write_text(t / "src", content, 0644);
+    std::vector<std::string> up = mode, down = mode;
+    up.insert(up.end(), {t / "src", remote("~/" + name)});
+    down.insert(down.end(), {remote("~/" + name), t / "back"});
+    RunResult u = our_scp(up);
+    EXPECT_EQ(u.exit_code, 0) << u.err;
+    const bool landed = exists(home + "/" + name);
+    EXPECT_TRUE(landed) << home << "/" << name;
+    RunResult d = our_scp(down);
+    EXPECT_EQ(d.exit_code, 0) << d.err;
+    if (landed) {
+      EXPECT_EQ(read_text(home + "/" + name), content);
+    }
+    EXPECT_EQ(read_text(t / "back"), content);
+    ::unlink((home + "/" + name).c_str());
+  }
+}
