@@ -1,10 +1,11 @@
-# Sourced by scripts/bench_transfer.sh and scripts/bench_link.sh: the shared set-up
-# for file-transfer benchmarks. A work directory (on tmpfs, so that disk writeback
+# Sourced by scripts/bench_login.sh, scripts/bench_transfer.sh and scripts/bench_link.sh:
+# the shared set-up of the benchmarks that run sshds. A work directory (on tmpfs, so that disk writeback
 # is not measured), a throw-away login user with /bin/sh whose home is in it, one
 # host key and one user key used by both servers, sshd start/stop by pid, and a
 # cleanup trap that undoes everything on exit.
 #
-# Callers set: build (the build directory). They may add to `cleanup_hooks`.
+# Callers set: build (the build directory). They may add to `cleanup_hooks`, and set
+# `sshd_extra_config` (lines added to every sshd_config start_sshd writes).
 if [ "$(id -u)" -ne 0 ]; then
   echo "$(basename "$0"): needs root (sshd with privilege separation, a throw-away user, namespaces)" >&2
   exit 1
@@ -58,6 +59,7 @@ PermitRootLogin prohibit-password
 PrintMotd no
 PrintLastLog no
 Subsystem sftp $subsystem
+${sshd_extra_config:-}
 CONFIG
   # Started directly (not through in_ns, whose subshell would be the pid we
   # kill); `ip netns exec` execs sshd, so $! is sshd's own pid either way. No

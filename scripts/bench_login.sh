@@ -19,69 +19,17 @@ bin="$(cd "$build/bin" && pwd)"
 ours_ssh=${OURS_SSH:-$bin/ssh}      # overridable to check the script itself
 ours_sshd=${OURS_SSHD:-$bin/sshd}
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "bench_login.sh: needs root (both sshds run with privilege separation)" >&2
-  exit 1
-fi
-mkdir -p /run/sshd && chmod 755 /run/sshd
-work=$(mktemp -d)
-chmod 755 "$work"
-pids=()
-# A throw-away login user with /bin/sh and an empty home, so that the measure is
-# SSH's own work and not the shell start-up files of whoever runs the bench.
-bench_user=sshppbench$$
-useradd -M -d "$work/home" -s /bin/sh -p "*" "$bench_user"   # "*": no password, not locked
-mkdir -m 755 "$work/home"
-chown "$bench_user" "$work/home"
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  userdel "$bench_user" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-/usr/bin/ssh-keygen -q -t ed25519 -N '' -f "$work/host_ed25519"
-/usr/bin/ssh-keygen -q -t ed25519 -N '' -f "$work/id_ed25519"
-cp "$work/id_ed25519.pub" "$work/authorized_keys"
-chmod 644 "$work/authorized_keys"
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# start_sshd NAME SSHD_PATH: writes $work/NAME.port, pushes the pid
-start_sshd() {
-  local name=$1 sshd=$2 port
-  port=$(free_port)
-  cat > "$work/$name.sshd_config" <<EOF
-ListenAddress 127.0.0.1
-Port $port
-HostKey $work/host_ed25519
-AuthorizedKeysFile $work/authorized_keys
-StrictModes no
-UsePAM no
-PidFile none
-LogLevel ERROR
-KexAlgorithms $kex
-PermitRootLogin prohibit-password
-MaxStartups 100:30:200
-PrintMotd no
-PrintLastLog no
-EOF
-  "$sshd" -D -e -f "$work/$name.sshd_config" 2>"$work/$name.log" &
-  pids+=($!)
-  echo "$port" > "$work/$name.port"
-  for _ in $(seq 1 100); do
-    if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "$name sshd did not start:" >&2; cat "$work/$name.log" >&2; exit 1
-}
+here="$(cd "$(dirname "$0")" && pwd)"
+sshd_extra_config="KexAlgorithms $kex
+MaxStartups 100:30:200"
+source "$here/bench_fixture.sh"
 
 # client NAME SSH_PATH ARGS...: one ssh invocation against server NAME
 client() {
   local name=$1 ssh=$2; shift 2
-  $ssh -F none -p "$(cat "$work/$name.port")" -i "$work/id_ed25519" -o IdentitiesOnly=yes \
-    -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR \
-    -o KexAlgorithms="$kex" -o BatchMode=yes "$bench_user@127.0.0.1" "$@"
+  local address port _
+  read -r address port _ < "$work/$name.server"
+  $ssh $(client_opts) -p "$port" -o KexAlgorithms="$kex" "$bench_user@$address" "$@"
 }
 
 # seconds for $conns sequential `ssh host true`, in $1 loops at once
@@ -96,10 +44,8 @@ connect_seconds() {
   awk -v n=$((t1 - t0)) 'BEGIN { printf "%.3f", n / 1e9 }'
 }
 
-median() { sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2)'; }
-
-start_sshd openssh /usr/sbin/sshd
-start_sshd ours "$ours_sshd"
+start_sshd openssh /usr/sbin/sshd 127.0.0.1 "$(free_port)" /usr/lib/openssh/sftp-server
+start_sshd ours "$ours_sshd" 127.0.0.1 "$(free_port)" internal-sftp
 client openssh /usr/bin/ssh true || { echo "OpenSSH login failed" >&2; cat "$work/openssh.log" >&2; exit 1; }
 client ours "$ours_ssh" true || { echo "our login failed" >&2; cat "$work/ours.log" >&2; exit 1; }
 
