@@ -85,7 +85,12 @@ MsgUserauthRequest UserauthClient::request(UserauthMethod method) const {
 Result<void> UserauthClient::start() {
   if (started_) return {};
   started_ = true;
-  return send(MsgServiceRequest{std::string(kServiceUserauth)}.encode());
+  SSH_TRY_VOID(send(MsgServiceRequest{std::string(kServiceUserauth)}.encode()));
+  // The "none" request goes out with the service request instead of after its accept
+  // (OpenSSH waits): servers answer in order, so its FAILURE still comes after the
+  // accept, and a session saves a round trip.
+  current_ = std::string(kMethodNone);
+  return send(request(NoneMethod{}).encode());
 }
 
 Result<void> UserauthClient::handle(ByteView payload) {
@@ -119,8 +124,7 @@ Result<void> UserauthClient::on_service_accept(wire::Reader r) {
     return protocol_error(fmt::format("Server denied authentication request: {}", accept->service));
   service_accepted_ = true;
   log::debug1("SSH2_MSG_SERVICE_ACCEPT received");
-  current_ = std::string(kMethodNone);
-  return send(request(NoneMethod{}).encode());
+  return {};  // "none" went out with the service request
 }
 
 Result<void> UserauthClient::on_banner(wire::Reader r) {

@@ -1,8 +1,9 @@
 // The client side of user authentication (RFC 4252, RFC 4256, OpenSSH PROTOCOL 3.1)
 // as a sans-I/O engine that behaves like OpenSSH's sshconnect2.c: SERVICE_REQUEST
-// "ssh-userauth", then "none", then the methods of PreferredAuthentications that the
-// server lists, starting over from the first preferred method after a partial
-// success. Public keys whose public half is known are offered first (a query without
+// "ssh-userauth" with "none" right behind it (OpenSSH waits for the accept first;
+// servers answer in order, so this only saves a round trip), then the methods of
+// PreferredAuthentications that the server lists, starting over from the first
+// preferred method after a partial success. Public keys whose public half is known are offered first (a query without
 // signature) and signed only after PK_OK; keys known only as a private key file are
 // loaded and signed straight away.
 //

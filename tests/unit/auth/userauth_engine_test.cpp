@@ -431,4 +431,25 @@ TEST(UserauthClientAlone, GarbageIsAnError) {
   EXPECT_FALSE(c.handle(Bytes{80}));
 }
 
+TEST(UserauthClientAlone, NoneGoesOutWithTheServiceRequest) {
+  ScriptedUi ui;
+  std::vector<Bytes> sent;
+  UserauthClient c(client_config(), ui, [&](ByteView m) -> Result<void> { sent.push_back(to_bytes(m)); return {}; });
+  ASSERT_TRUE(c.start());
+  ASSERT_EQ(sent.size(), 2u);
+  auto service = MsgServiceRequest::decode(wire::Reader(ByteView(sent[0]).subspan(1)));
+  ASSERT_TRUE(service);
+  EXPECT_EQ(service->service, "ssh-userauth");
+  auto none = MsgUserauthRequest::decode(wire::Reader(ByteView(sent[1]).subspan(1)));
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(std::holds_alternative<NoneMethod>(none->method));
+  // The accept sends nothing more; the FAILURE to "none" starts the methods.
+  ASSERT_TRUE(c.handle(MsgServiceAccept{"ssh-userauth"}.encode()));
+  EXPECT_EQ(sent.size(), 2u);
+  MsgUserauthFailure failure;
+  failure.methods = {"password"};
+  ASSERT_TRUE(c.handle(failure.encode()));
+  EXPECT_EQ(sent.size(), 3u);
+}
+
 }  // namespace
