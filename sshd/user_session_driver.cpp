@@ -556,14 +556,12 @@ class UserSessionDriver {
       update(s);
       return;
     }
-    pending.resize(room);
-    ssize_t n = ::read(fd.get(), pending.data(), room);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      pending.clear();
-      return;
-    }
+    // Read onto the stack and hand the bytes straight to the channel, which copies them
+    // into the packet: only what the channel cannot take now is kept in `pending`.
+    std::uint8_t buf[kReadChunk];
+    ssize_t n = ::read(fd.get(), buf, room);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (n <= 0) {  // EOF, or EIO from a pty master whose slave is closed
-      pending.clear();
       eof = true;
       loop_.unwatch(fd.get());
       if (s.pty) {
@@ -574,8 +572,13 @@ class UserSessionDriver {
       maybe_finish(s);
       return;
     }
-    pending.resize(static_cast<std::size_t>(n));
-    send_pending(s);
+    ByteView got(buf, static_cast<std::size_t>(n));
+    if (!s.finished) {
+      auto taken = stderr_stream ? conn_.send_extended_data(s.id, got) : conn_.send_data(s.id, got);
+      if (taken && *taken < got.size()) pending.assign(got.begin() + static_cast<std::ptrdiff_t>(*taken), got.end());
+    }
+    update(s);
+    maybe_finish(s);
   }
 
   void send_pending(Session& s) {

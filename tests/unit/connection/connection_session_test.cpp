@@ -57,7 +57,7 @@ TEST(ConnectionSession, OpenSessionPtyEnvExecWithReplies) {
   const Channel* cc = s.client()->channel(s.client_id);
   ASSERT_NE(cc, nullptr);
   EXPECT_EQ(cc->remote_window(), kDefaultWindow);
-  EXPECT_EQ(cc->remote_max_packet(), kDefaultMaxPacket);
+  EXPECT_EQ(cc->remote_max_packet(), kMaxDataChunk);  // what we advertise (OpenSSH: 32 KiB)
 
   std::vector<TerminalMode> modes = {{tty_op::kVintr, 3}, {tty_op::kEcho, 1}, {tty_op::kOspeed, 38400}};
   auto encoded = encode_terminal_modes(modes);
@@ -163,7 +163,7 @@ TEST(ConnectionSession, BulkDataBothWaysRespectsAndGrowsWindows) {
   // Every data packet respected the max packet.
   for (const auto& e : s.server().events)
     if (e.ev.kind == Kind::kData) {
-      ASSERT_LE(e.data.size(), kDefaultMaxPacket);
+      ASSERT_LE(e.data.size(), kMaxDataChunk);
     }
 }
 
