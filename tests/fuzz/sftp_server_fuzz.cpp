@@ -1,12 +1,14 @@
 // The SFTP server engine fed arbitrary client bytes, over an in-memory filesystem so
 // that fuzzing touches no disk. The input is the byte stream after a fixed INIT; the
 // engine must never crash, and must stop consuming once it reports a fatal error.
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sshcore/apps/sftp/sftp_filesystem.hpp"
@@ -38,9 +40,20 @@ sftp::FileAttributes attrs_of(const Node& n) {
   return a;
 }
 
+// Room left in a pretend staging pipe (OpenFile::stage); nullptr: no staging.
+std::size_t* g_stage_room = nullptr;
+
 class MemFile final : public sftp::OpenFile {
  public:
   MemFile(Tree& tree, std::string path, bool append) : tree_(tree), path_(std::move(path)), append_(append) {}
+  std::optional<std::size_t> stage(std::uint64_t offset, std::size_t length) override {
+    auto it = tree_.find(path_);
+    if (g_stage_room == nullptr || *g_stage_room == 0 || it == tree_.end()) return std::nullopt;
+    const std::string& d = it->second.data;
+    std::size_t n = offset >= d.size() ? 0 : std::min<std::size_t>({length, d.size() - offset, *g_stage_room});
+    *g_stage_room -= n;
+    return n;
+  }
   FsResult<std::size_t> read(std::uint64_t offset, std::span<std::uint8_t> out) override {
     auto it = tree_.find(path_);
     if (it == tree_.end()) return FsResult<std::size_t>::failure(EBADF);
@@ -243,15 +256,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sftp::SftpServerOptions options;
   options.max_open_handles = 8;
   if (size > 0 && (data[0] & 1)) options.read_only = true;
+  std::size_t room = 8192;  // a few small READs fill it: later ones wait, large ones copy part
+  g_stage_room = size % 2 == 0 ? &room : nullptr;  // half the inputs stage READs
   sftp::SftpServer server(options, fs);
   static const std::uint8_t kInit[] = {0, 0, 0, 5, 1, 0, 0, 0, 3};
   if (!server.receive(sshcore::ByteView(kInit, sizeof kInit))) return 0;
   server.consume_output(server.pending_output().size());
   // Feed in two pieces so that packets split across reads are exercised too.
   std::size_t cut = size / 2;
-  if (server.receive(sshcore::ByteView(data, cut)))
+  // Drains as sftp-server's loop does, staged runs included, resuming held requests.
+  auto drain = [&] {
+    for (int rounds = 0; rounds < 100000; ++rounds) {
+      server.consume_output(server.pending_output().size());
+      if (std::size_t run = server.pending_staged(); run > 0) {
+        server.consume_staged(run);
+        room += run;
+        continue;
+      }
+      if (server.pending_size() != 0) __builtin_trap();  // output stuck: an engine bug
+      if (!server.blocked() || !server.resume()) return;
+    }
+  };
+  if (server.receive(sshcore::ByteView(data, cut))) {
+    drain();
     (void)server.receive(sshcore::ByteView(data + cut, size - cut));
-  server.consume_output(server.pending_output().size());
+  }
+  drain();
   server.close_all_handles();
+  g_stage_room = nullptr;
   return 0;
 }

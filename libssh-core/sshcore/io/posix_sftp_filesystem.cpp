@@ -10,6 +10,10 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -68,7 +72,8 @@ void times_of(const FileAttributes& a, struct timeval tv[2]) {
 
 class PosixOpenFile final : public apps::sftp::OpenFile {
  public:
-  PosixOpenFile(int fd, bool append) : fd_(fd), append_(append) {}
+  PosixOpenFile(int fd, bool append, SplicePipe* splice, int input_pipe)
+      : fd_(fd), append_(append), splice_(splice), input_pipe_(input_pipe) {}
   ~PosixOpenFile() override { ::close(fd_); }
   PosixOpenFile(const PosixOpenFile&) = delete;
   PosixOpenFile& operator=(const PosixOpenFile&) = delete;
@@ -115,10 +120,60 @@ class PosixOpenFile final : public apps::sftp::OpenFile {
     return {0, statvfs_reply(st)};
   }
   int sync() override { return errno_of(::fsync(fd_)); }
+  std::optional<std::size_t> stage(std::uint64_t offset, std::size_t length) override {
+    if (splice_ == nullptr) return std::nullopt;
+    // The pipe counts pages, not bytes: a payload at an odd offset takes a page more,
+    // and each earlier one may have too. Without that room, say "not now".
+    if (splice_->held() > 0 && splice_->room() < length + length / 8 + 8192) return std::nullopt;
+    return splice_->fill_from(fd_, offset, length);
+  }
+  std::optional<FsResult<std::size_t>> write_from_input(std::uint64_t offset, std::size_t length) override {
+    if (input_pipe_ < 0) return std::nullopt;
+    std::size_t moved = 0;  // bytes that reached the file
+    std::size_t taken = 0;  // bytes gone from the pipe
+    int err = 0;
+    if (!append_) {  // splice(2) into a file writes at the offset, never at the end
+      SpliceToFile r = splice_to_file(input_pipe_, fd_, offset, length);
+      moved = taken = r.moved;
+      err = r.error;
+    }
+    if (append_ || (err == EINVAL && moved == 0)) err = copy_from_input(offset, length, moved, taken);
+    if (err == 0) return FsResult<std::size_t>{0, moved};
+    // The rest of the payload is still in the stream, before the next request.
+    if (err != EPIPE && taken < length) discard_from_pipe(input_pipe_, length - taken);
+    // As pwrite(2): a short count once something was written, else the error.
+    if (moved > 0) return FsResult<std::size_t>{0, moved};
+    return FsResult<std::size_t>::failure(err);
+  }
 
  private:
+  // read+pwrite from the input pipe, for files that cannot take a splice (O_APPEND, file
+  // systems without splice_write).
+  int copy_from_input(std::uint64_t offset, std::size_t length, std::size_t& moved, std::size_t& taken) {
+    std::array<std::uint8_t, 64 * 1024> chunk;
+    while (taken < length) {
+      ssize_t n = ::read(input_pipe_, chunk.data(), std::min(chunk.size(), length - taken));
+      if (n == 0) return EPIPE;
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) return errno;
+        pollfd p{input_pipe_, POLLIN, 0};
+        ::poll(&p, 1, -1);
+        continue;
+      }
+      taken += static_cast<std::size_t>(n);
+      auto wrote = write(offset + moved, ByteView(chunk.data(), static_cast<std::size_t>(n)));
+      if (!wrote.ok()) return wrote.error;
+      moved += wrote.value;
+      if (wrote.value != static_cast<std::size_t>(n)) return ENOSPC;  // a short write: moved tells
+    }
+    return 0;
+  }
+
   int fd_;
   bool append_;
+  SplicePipe* splice_;  // the loop's staging pipe, or null: READs copy
+  int input_pipe_;      // the request stream when it is a pipe, or -1: WRITEs come copied
 };
 
 class PosixOpenDirectory final : public apps::sftp::OpenDirectory {
@@ -166,7 +221,7 @@ FsResult<std::unique_ptr<apps::sftp::OpenFile>> PosixSftpFilesystem::open(const 
                                                                          std::uint32_t flags, std::uint32_t mode) {
   int fd = ::open(path.c_str(), open_flags(flags), static_cast<mode_t>(mode));
   if (fd == -1) return FsResult<std::unique_ptr<apps::sftp::OpenFile>>::failure(errno);
-  return {0, std::make_unique<PosixOpenFile>(fd, (flags & apps::sftp::kOpenAppend) != 0)};
+  return {0, std::make_unique<PosixOpenFile>(fd, (flags & apps::sftp::kOpenAppend) != 0, splice_, input_pipe_)};
 }
 
 FsResult<std::unique_ptr<apps::sftp::OpenDirectory>> PosixSftpFilesystem::open_directory(const std::string& path) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "sshcore/apps/sftp/sftp_filesystem.hpp"
+#include "sshcore/io/splice_pipe.hpp"
 
 namespace sshcore::io {
 
@@ -22,6 +23,13 @@ class PosixSftpFilesystem final : public apps::sftp::Filesystem {
   using FsResult = apps::sftp::FsResult<T>;
   using AttrChange = apps::sftp::AttrChange;
   using FileAttributes = apps::sftp::FileAttributes;
+
+  PosixSftpFilesystem() = default;
+  // Files opened from now on stage READ payloads in `splice` (OpenFile::stage), which
+  // must outlive them; the driver drains it in the engine's order. Null: no staging.
+  // `input_pipe` (the request stream, a pipe, or -1) is where WRITE data left in the
+  // stream is spliced from (OpenFile::write_from_input).
+  explicit PosixSftpFilesystem(SplicePipe* splice, int input_pipe = -1) : splice_(splice), input_pipe_(input_pipe) {}
 
   FsResult<std::unique_ptr<apps::sftp::OpenFile>> open(const std::string& path, std::uint32_t flags,
                                                        std::uint32_t mode) override;
@@ -46,6 +54,8 @@ class PosixSftpFilesystem final : public apps::sftp::Filesystem {
  private:
   // READDIR asks for the same few owners again and again (OpenSSH caches them too).
   std::map<std::uint32_t, std::optional<std::string>> users_, groups_;
+  SplicePipe* splice_ = nullptr;
+  int input_pipe_ = -1;
 };
 
 // struct stat -> ATTRS, as OpenSSH's stat_to_attrib() (times truncated to 32 bits).

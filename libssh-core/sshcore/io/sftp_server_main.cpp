@@ -20,14 +20,14 @@
 #include "sshcore/config/env_expansion.hpp"
 #include "sshcore/config/percent_expand.hpp"
 #include "sshcore/io/posix_sftp_filesystem.hpp"
+#include "sshcore/io/splice_pipe.hpp"
+#include "sshcore/io/sftp_request_reader.hpp"
 
 namespace sshcore::io {
 namespace {
 
 namespace sftp = apps::sftp;
 
-// One read takes at most a full packet and then some: 256 KiB writes arrive whole.
-constexpr std::size_t kReadChunk = 256 * 1024;
 // Stop reading while this much output waits, so a client that never reads cannot
 // make us buffer without bound.
 constexpr std::size_t kMaxPendingOutput = 4 * 1024 * 1024;
@@ -169,65 +169,98 @@ std::uint64_t max_open_handles() {
   return 1019;
 }
 
-bool write_all(int fd, sftp::SftpServer& server) {
-  while (!server.pending_output().empty()) {
-    auto out = server.pending_output();
-    ssize_t n = ::write(fd, out.data(), out.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      log::error("write: {}", std::strerror(errno));
+// Capacity asked for the READ staging pipe: what kMaxPendingOutput lets wait anyway.
+constexpr std::size_t kSpliceCapacity = 4 * 1024 * 1024;
+
+// Sends the engine's output in order, its bytes with write(2) and its staged runs from
+// the staging pipe. `wait` (at the end) polls until everything is out; otherwise it
+// stops when the output has no room. False after logging a write error.
+bool flush(sftp::SftpServer& server, int out_fd, SplicePipe* splice, bool wait) {
+  while (server.pending_size() > 0) {
+    ByteView out = server.pending_output();
+    if (!out.empty()) {
+      ssize_t n = ::write(out_fd, out.data(), out.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) {
+          log::error("write: {}", std::strerror(errno));
+          return false;
+        }
+        n = 0;
+      }
+      server.consume_output(static_cast<std::size_t>(n));
+      if (static_cast<std::size_t>(n) == out.size()) continue;
+    } else if (std::size_t run = server.pending_staged(); run > 0 && splice != nullptr) {
+      auto moved = splice->drain_to(out_fd, run);
+      if (!moved) {
+        log::error("write: {}", moved.error().detail);
+        return false;
+      }
+      server.consume_staged(*moved);
+      if (*moved == run) continue;
+    } else {
+      return true;  // cannot happen: runs are staged only when there is a pipe
+    }
+    if (!wait) return true;
+    pollfd p{out_fd, POLLOUT, 0};
+    if (::poll(&p, 1, -1) < 0 && errno != EINTR) {
+      log::error("poll: {}", std::strerror(errno));
       return false;
     }
-    server.consume_output(static_cast<std::size_t>(n));
   }
   return true;
 }
 
+// The end of a session whose input the engine refused: the replies before the bad
+// packet go out, then OpenSSH's status: 11 for an oversized packet, else fatal() (255).
+int refused_input(sftp::SftpServer& server, int out_fd, SplicePipe* splice, const Error& error,
+                  std::string_view client, std::string_view user) {
+  flush(server, out_fd, splice, true);
+  if (error.code == Errc::kTooLarge) {
+    log::error("bad message from {} local user {}", client, user);
+    return 11;
+  }
+  log::fatal("{}", error.detail);
+  return kFatalStatus;
+}
+
 // The poll loop of sftp-server.c: read requests while output is not backed up,
 // write replies as the client takes them.
-int serve(sftp::SftpServer& server, int in_fd, int out_fd, std::string_view client, std::string_view user) {
-  Bytes buffer(kReadChunk);
+int serve(sftp::SftpServer& server, SftpRequestReader& reader, int in_fd, int out_fd, SplicePipe* splice,
+          std::string_view client, std::string_view user) {
   for (;;) {
+    // A request held back behind staged bytes goes on once they are out.
+    if (server.blocked() && server.pending_size() == 0) {
+      if (auto r = server.resume(); !r) return refused_input(server, out_fd, splice, r.error(), client, user);
+      continue;
+    }
     pollfd fds[2] = {{in_fd, 0, 0}, {out_fd, 0, 0}};
-    bool want_read = server.pending_output().size() < kMaxPendingOutput;
+    bool want_read = server.pending_size() < kMaxPendingOutput && !server.blocked();
     if (want_read) fds[0].events = POLLIN;
-    if (!server.pending_output().empty()) fds[1].events = POLLOUT;
+    if (server.pending_size() > 0) fds[1].events = POLLOUT;
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       log::error("poll: {}", std::strerror(errno));
       return 1;
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = ::read(in_fd, buffer.data(), buffer.size());
-      if (n == 0) {
+      auto got = reader.read_into(server);
+      if (!got) return refused_input(server, out_fd, splice, got.error(), client, user);
+      if (*got == SftpRequestReader::Outcome::kFailed) return 1;
+      if (*got == SftpRequestReader::Outcome::kEof) {
         log::debug1("read eof");
-        return write_all(out_fd, server) ? 0 : 1;
-      }
-      if (n < 0) {
-        if (errno != EINTR && errno != EAGAIN) {
-          log::error("read: {}", std::strerror(errno));
-          return 1;
+        // Requests held behind staged bytes are still answered, as OpenSSH answers
+        // everything it has read before it sees the end.
+        while (server.blocked()) {
+          if (!flush(server, out_fd, splice, true)) return 1;
+          if (auto r = server.resume(); !r)
+            return refused_input(server, out_fd, splice, r.error(), client, user);
         }
-      } else if (auto r = server.receive(ByteView(buffer.data(), static_cast<std::size_t>(n))); !r) {
-        write_all(out_fd, server);
-        // OpenSSH: an oversized packet ends the session with status 11, anything
-        // unparseable with fatal() (255).
-        if (r.error().code == Errc::kTooLarge) {
-          log::error("bad message from {} local user {}", client, user);
-          return 11;
-        }
-        log::fatal("{}", r.error().detail);
-        return kFatalStatus;
+        return flush(server, out_fd, splice, true) ? 0 : 1;
       }
     }
     if (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) {
-      auto out = server.pending_output();
-      ssize_t n = ::write(out_fd, out.data(), out.size());
-      if (n < 0 && errno != EINTR && errno != EAGAIN) {
-        log::error("write: {}", std::strerror(errno));
-        return 1;
-      }
-      if (n > 0) server.consume_output(static_cast<std::size_t>(n));
+      if (!flush(server, out_fd, splice, false)) return 1;
     }
   }
 }
@@ -284,9 +317,16 @@ int sftp_server_main(std::span<const std::string> argv, const SftpServerContext&
     log::error("chdir to \"{}\" failed: {}", *start_dir, std::strerror(errno));
 
   flags.server.max_open_handles = max_open_handles();
-  PosixSftpFilesystem fs;
+  // READ payloads go from the file to a pipe client (sshd) by splice(2) when they can.
+  std::optional<SplicePipe> splice;
+  if (is_pipe(out_fd)) splice = SplicePipe::open(kSpliceCapacity);
+  SplicePipe* staging = splice ? &*splice : nullptr;
+  // WRITE data goes from a pipe client to the file the same way (SftpRequestReader).
+  bool splice_writes = is_pipe(in_fd);
+  PosixSftpFilesystem fs(staging, splice_writes ? in_fd : -1);
   sftp::SftpServer server(flags.server, fs);
-  int status = serve(server, in_fd, out_fd, client, context.user_name);
+  SftpRequestReader reader(in_fd, splice_writes);
+  int status = serve(server, reader, in_fd, out_fd, staging, client, context.user_name);
   server.close_all_handles();
   log::info("session closed for local user {} from [{}]", context.user_name, client);
   return status;

@@ -47,6 +47,24 @@ class OpenFile {
   virtual int set_attribute(AttrChange change, const FileAttributes& attrs) = 0;
   virtual FsResult<StatVfs> statvfs() = 0;
   virtual int sync() = 0;
+  // Optional zero-copy READ: hands up to `length` bytes at `offset` over by reference
+  // (io/ splices them into a pipe) instead of copying them. Returns how many it took
+  // (fewer at end of file or, rarely, when it ran out of room; the engine reads the
+  // rest itself), or nullopt when it cannot now (no room beside bytes staged before:
+  // the engine waits for those to be sent; else it reads as usual). The bytes are
+  // read from the file only when the driver sends them, which is why the engine
+  // answers nothing but READs until they are out (SftpServer::blocked()).
+  virtual std::optional<std::size_t> stage(std::uint64_t /*offset*/, std::size_t /*length*/) {
+    return std::nullopt;
+  }
+  // Optional zero-copy WRITE: the request's `length` data bytes are still in the input
+  // stream (io/ splices them into the file). Writes them at `offset` and always takes
+  // all of them from the stream, dropping what it could not write. Returns the count
+  // written (short after a partial failure) or an errno when nothing was; nullopt when
+  // it cannot take data from the stream (then nothing was taken).
+  virtual std::optional<FsResult<std::size_t>> write_from_input(std::uint64_t /*offset*/, std::size_t /*length*/) {
+    return std::nullopt;
+  }
 };
 
 class OpenDirectory {

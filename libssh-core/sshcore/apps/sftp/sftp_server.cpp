@@ -97,14 +97,38 @@ SftpServer::SftpServer(const SftpServerOptions& options, Filesystem& fs)
 
 SftpServer::~SftpServer() = default;
 
+ByteView SftpServer::pending_output() const {
+  std::size_t end = staged_.empty() ? out_.size() : staged_.front().at;
+  return ByteView(out_).subspan(out_offset_, end - out_offset_);
+}
+
+std::size_t SftpServer::pending_staged() const {
+  if (staged_.empty() || staged_.front().at != out_offset_) return 0;
+  return staged_.front().length;
+}
+
 void SftpServer::consume_output(std::size_t n) {
-  out_offset_ += std::min(n, out_.size() - out_offset_);
-  if (out_offset_ == out_.size()) {
+  out_offset_ += std::min(n, pending_output().size());
+  if (out_offset_ == out_.size() && staged_.empty()) {
     out_.clear();
     out_offset_ = 0;
   } else if (out_offset_ >= 1024 * 1024 && out_offset_ > out_.size() / 2) {
     // A driver that never drains fully must not make the buffer grow without end.
     out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_offset_));
+    for (StagedRun& run : staged_) run.at -= out_offset_;
+    out_offset_ = 0;
+  }
+}
+
+void SftpServer::consume_staged(std::size_t n) {
+  if (staged_.empty() || staged_.front().at != out_offset_) return;
+  StagedRun& run = staged_.front();
+  n = std::min(n, run.length);
+  run.length -= n;
+  staged_bytes_ -= n;
+  if (run.length == 0) staged_.pop_front();
+  if (staged_.empty() && out_offset_ == out_.size()) {
+    out_.clear();
     out_offset_ = 0;
   }
 }
@@ -112,6 +136,13 @@ void SftpServer::consume_output(std::size_t n) {
 Result<void> SftpServer::receive(ByteView bytes) {
   if (finished_) return fail(Errc::kInvalidArgument, "SFTP session already finished");
   framer_.feed(bytes);
+  if (deferred_) {
+    if (!staged_.empty()) return {};
+    Bytes held = std::move(*deferred_);
+    deferred_.reset();
+    SSH_TRY_VOID(process_checked(held));
+    read_waits_ = false;  // nothing is staged now, so the READ copied instead
+  }
   for (;;) {
     auto next = framer_.next();
     if (!next) {
@@ -119,11 +150,27 @@ Result<void> SftpServer::receive(ByteView bytes) {
       return unexpected(std::move(next).error());
     }
     if (!*next) return {};
-    if (auto r = process(**next); !r) {
-      finished_ = true;
-      return r;
+    ByteView payload = **next;
+    // Only READs may pass staged bytes; anything else waits for them (see blocked()).
+    if (!staged_.empty() && (payload.empty() || payload[0] != static_cast<std::uint8_t>(PacketType::kRead))) {
+      deferred_.emplace(payload.begin(), payload.end());
+      return {};
+    }
+    SSH_TRY_VOID(process_checked(payload));
+    if (read_waits_) {  // a READ found the staging full: it goes again once that is out
+      read_waits_ = false;
+      deferred_.emplace(payload.begin(), payload.end());
+      return {};
     }
   }
+}
+
+Result<void> SftpServer::process_checked(ByteView payload) {
+  if (auto r = process(payload); !r) {
+    finished_ = true;
+    return r;
+  }
+  return {};
 }
 
 Result<void> SftpServer::process(ByteView payload) {
@@ -348,35 +395,56 @@ Result<void> SftpServer::on_read(std::uint32_t id, wire::Reader& r) {
     send_status(id, StatusCode::kFailure);
     return {};
   }
-  log::debug1("request {}: read \"{}\" (handle {}) off {} len {}", id, h->name, load_be32(wire_handle.data()),
-              offset, len);
-  if (len > kMaxReadLength) {
-    log::debug2("read change len {} to {}", len, kMaxReadLength);
-    len = kMaxReadLength;
-  }
-  // The DATA reply is built in place: header, then the file's bytes read straight
-  // into the output buffer, then the lengths patched once the count is known.
-  constexpr std::size_t kHeader = 4 + 1 + 4 + 4;
-  std::size_t start = out_.size();
-  out_.resize(start + kHeader + len);
-  auto got = h->file->read(offset, std::span<std::uint8_t>(out_.data() + start + kHeader, len));
-  if (!got.ok() || got.value == 0) {
-    out_.resize(start);
-    if (!got.ok())
-      send_errno(id, got.error);
-    else
-      send_status(id, StatusCode::kEof);
+  std::uint32_t want = std::min(len, kMaxReadLength);
+  std::optional<std::size_t> staged = h->file->stage(offset, want);
+  if (!staged && has_staged()) {
+    // No room beside our own staged bytes: wait for them to go out rather than copy.
+    read_waits_ = true;
     return {};
   }
-  std::uint32_t n = static_cast<std::uint32_t>(got.value);
-  out_.resize(start + kHeader + n);
+  log::debug1("request {}: read \"{}\" (handle {}) off {} len {}", id, h->name, load_be32(wire_handle.data()),
+              offset, len);
+  if (len > kMaxReadLength) log::debug2("read change len {} to {}", len, kMaxReadLength);
+  send_data(id, *h, offset, want, staged.value_or(0));
+  return {};
+}
+
+void SftpServer::send_data(std::uint32_t id, Handle& h, std::uint64_t offset, std::uint32_t len, std::size_t staged) {
+  // The DATA reply is built in place: the header, then the file's bytes, staged by
+  // reference as far as the file takes them and read straight into the output
+  // buffer for the rest, then the lengths patched once the count is known.
+  constexpr std::size_t kHeader = 4 + 1 + 4 + 4;
+  std::size_t start = out_.size();
+  out_.resize(start + kHeader);
+  std::size_t copied = 0;
+  if (staged < len) {
+    out_.resize(start + kHeader + (len - staged));
+    auto got = h.file->read(offset + staged, std::span<std::uint8_t>(out_.data() + start + kHeader, len - staged));
+    // After staged bytes a failed read only shortens the reply; the next READ reports it.
+    if (!got.ok() && staged == 0) {
+      out_.resize(start);
+      send_errno(id, got.error);
+      return;
+    }
+    copied = got.ok() ? got.value : 0;
+    out_.resize(start + kHeader + copied);
+  }
+  std::uint32_t n = static_cast<std::uint32_t>(staged + copied);
+  if (n == 0) {
+    out_.resize(start);
+    send_status(id, StatusCode::kEof);
+    return;
+  }
+  if (staged > 0) {
+    staged_.push_back(StagedRun{start + kHeader, staged});
+    staged_bytes_ += staged;
+  }
   store_be32(out_.data() + start, 1 + 4 + 4 + n);
   out_[start + 4] = static_cast<std::uint8_t>(PacketType::kData);
   store_be32(out_.data() + start + 5, id);
   store_be32(out_.data() + start + 9, n);
-  h->bytes_read += n;
+  h.bytes_read += n;
   log::debug1("request {}: sent data len {}", id, n);
-  return {};
 }
 
 Result<void> SftpServer::on_write(std::uint32_t id, wire::Reader& r) {
@@ -390,20 +458,52 @@ Result<void> SftpServer::on_write(std::uint32_t id, wire::Reader& r) {
   }
   log::debug1("request {}: write \"{}\" (handle {}) off {} len {}", id, h->name, load_be32(wire_handle.data()),
               offset, data.size());
-  auto wrote = h->file->write(offset, data);
-  if (!wrote.ok()) {
-    log::error("process_write: write \"{:.100}\": {}", h->name, std::strerror(wrote.error));
-    send_errno(id, wrote.error);
-    return {};
+  finish_write(id, *h, h->file->write(offset, data), data.size());
+  return {};
+}
+
+SftpServer::WriteData SftpServer::receive_write_head(ByteView head, std::size_t data_length) {
+  if (finished_ || !init_done_ || blocked() || has_staged() || framer_.buffered() != 0) return WriteData::kRead;
+  wire::Reader r(head);
+  auto type = r.u8();
+  auto id = r.u32();
+  auto wire_handle = r.string();
+  auto offset = r.u64();
+  auto length = r.u32();
+  if (!type || *type != static_cast<std::uint8_t>(PacketType::kWrite) || !id || !wire_handle || !offset || !length ||
+      *length != data_length || !r.empty())
+    return WriteData::kRead;  // anything unusual takes the ordinary path, errors included
+  // The checks and replies of process() and on_write(), in their order.
+  if (!permitted(*find_request(PacketType::kWrite))) {
+    send_status(*id, StatusCode::kPermissionDenied);
+    return WriteData::kDiscard;
   }
-  if (wrote.value != data.size()) {
+  Handle* h = find_handle(*wire_handle, false);
+  if (h == nullptr) {
+    send_status(*id, StatusCode::kFailure);
+    return WriteData::kDiscard;
+  }
+  log::debug1("request {}: write \"{}\" (handle {}) off {} len {}", *id, h->name, load_be32(wire_handle->data()),
+              *offset, data_length);
+  auto wrote = h->file->write_from_input(*offset, data_length);
+  if (!wrote) return WriteData::kRead;
+  finish_write(*id, *h, *wrote, data_length);
+  return WriteData::kWritten;
+}
+
+void SftpServer::finish_write(std::uint32_t id, Handle& h, const FsResult<std::size_t>& wrote, std::size_t length) {
+  if (!wrote.ok()) {
+    log::error("process_write: write \"{:.100}\": {}", h.name, std::strerror(wrote.error));
+    send_errno(id, wrote.error);
+    return;
+  }
+  if (wrote.value != length) {
     log::debug2("process_write: nothing at all written");
     send_status(id, StatusCode::kFailure);
-    return {};
+    return;
   }
-  h->bytes_written += wrote.value;
+  h.bytes_written += wrote.value;
   send_status(id, StatusCode::kOk);
-  return {};
 }
 
 Result<void> SftpServer::do_stat(std::uint32_t id, wire::Reader& r, bool follow) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,8 +45,33 @@ class SftpServer {
   // stream cannot go on (oversized or unparseable packet, request before INIT); the
   // engine is then finished() and the caller logs the error and closes.
   Result<void> receive(ByteView bytes);
-  ByteView pending_output() const { return ByteView(out_).subspan(out_offset_); }
+
+  // The output is bytes interleaved with staged runs: file bytes that an OpenFile took
+  // by reference (OpenFile::stage) and that the driver sends itself, in order.
+  // pending_output() ends where the next run begins; once it is consumed,
+  // pending_staged() is the size of that run (0: none), consumed with consume_staged().
+  ByteView pending_output() const;
   void consume_output(std::size_t n);
+  std::size_t pending_staged() const;
+  void consume_staged(std::size_t n);
+  // Bytes and staged bytes not yet consumed (for the driver's output limit).
+  std::size_t pending_size() const { return out_.size() - out_offset_ + staged_bytes_; }
+  // True while a request other than READ waits (held, unprocessed) for the staged
+  // bytes to be sent: they are read from the file only then, so nothing may change a
+  // file, or reorder replies and log lines, before they are out. The driver calls
+  // resume() once pending_staged() has drained everything.
+  bool blocked() const { return deferred_.has_value(); }
+  Result<void> resume() { return receive({}); }
+  bool has_staged() const { return staged_bytes_ > 0; }
+
+  // A WRITE whose data the driver left in the input stream: `head` is the packet
+  // (after its length) up to the data, whose `data_length` bytes follow in the stream.
+  // Only at a packet boundary with nothing staged and not blocked(). kWritten: the
+  // file took the data from the stream (OpenFile::write_from_input); kDiscard: refused
+  // and answered, the caller drops the data; kRead: not handled, nothing done, the
+  // caller feeds the whole packet to receive() as usual.
+  enum class WriteData : std::uint8_t { kWritten, kDiscard, kRead };
+  WriteData receive_write_head(ByteView head, std::size_t data_length);
   bool finished() const { return finished_; }
   // Closes every handle still open, logging "forced close ..." as OpenSSH does at exit.
   void close_all_handles();
@@ -67,7 +93,18 @@ class SftpServer {
   };
   static const Route kRoutes[];
 
+  struct StagedRun {
+    std::size_t at = 0;      // index in out_ before which the run goes
+    std::size_t length = 0;  // bytes of it not yet consumed
+  };
+
   Result<void> process(ByteView payload);
+  Result<void> process_checked(ByteView payload);
+  // The DATA reply of a READ: staged where the file allows, else copied.
+  // `staged`: what OpenFile::stage took of it already.
+  void send_data(std::uint32_t id, Handle& h, std::uint64_t offset, std::uint32_t len, std::size_t staged);
+  // The reply and accounting of a WRITE, however its data came.
+  void finish_write(std::uint32_t id, Handle& h, const FsResult<std::size_t>& wrote, std::size_t length);
   void process_init(wire::Reader& r);
   bool permitted(const RequestName& request) const;
   void dispatch(const RequestName& request, std::uint32_t id, wire::Reader& r);
@@ -128,6 +165,10 @@ class SftpServer {
   PacketFramer framer_;
   Bytes out_;
   std::size_t out_offset_ = 0;
+  std::deque<StagedRun> staged_;
+  std::size_t staged_bytes_ = 0;
+  std::optional<Bytes> deferred_;  // the request that waits while blocked()
+  bool read_waits_ = false;        // on_read found no room to stage beside staged bytes
   bool init_done_ = false;
   bool finished_ = false;
   std::vector<std::unique_ptr<Handle>> handles_;
