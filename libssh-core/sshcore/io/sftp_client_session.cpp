@@ -22,8 +22,6 @@ using sftp::StatusCode;
 
 namespace {
 
-// Large enough for a 255 KiB DATA reply plus headers in one read(2).
-constexpr std::size_t kReadBufferSize = 512 * 1024;
 // OpenSSH keeps about this much outstanding; with 32 KiB requests that is 512 of them.
 constexpr std::uint64_t kWindowBytes = 64 * 1024 * 1024;
 // A READ/WRITE must fit one packet with its header: OpenSSH's 255 KiB.
@@ -55,6 +53,7 @@ Error SftpClientSession::State::lost(StatusCode why, std::string detail) {
   connected = false;
   last_status = why;
   to_server.reset();
+  staging.reset();  // bytes staged for a stream that is gone
   return Error{why == StatusCode::kBadMessage ? Errc::kInvalidFormat : Errc::kSystem, std::move(detail)};
 }
 
@@ -66,41 +65,6 @@ Error SftpClientSession::State::status_error(const Reply& reply) {
 Error SftpClientSession::State::unexpected_reply(const Reply& reply) {
   return lost(StatusCode::kBadMessage,
               "Expected reply, got SFTP packet type " + std::to_string(static_cast<int>(reply.type)));
-}
-
-Result<void> SftpClientSession::State::pump() {
-  if (!connected) return fail(Errc::kSystem, "Connection closed");
-  for (;;) {
-    // Write before polling: the pipe usually has room, and this saves a poll(2) per write.
-    ByteView out = engine.pending_output();
-    if (!out.empty()) {
-      ssize_t w = ::write(to_server.get(), out.data(), out.size());
-      if (w > 0) {
-        engine.consume_output(static_cast<std::size_t>(w));
-        out = engine.pending_output();
-      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-        return fail(lost(StatusCode::kConnectionLost, "Connection closed"));
-      }
-    }
-    pollfd fds[2] = {{from_server.get(), POLLIN, 0}, {to_server.get(), POLLOUT, 0}};
-    nfds_t n = out.empty() ? 1 : 2;
-    int ready = ::poll(fds, n, -1);
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      return fail(lost(StatusCode::kConnectionLost, system_error(errno).detail));
-    }
-    if (fds[0].revents != 0) {
-      if (read_buffer.size() < kReadBufferSize) read_buffer.resize(kReadBufferSize);
-      ssize_t r = ::read(from_server.get(), read_buffer.data(), read_buffer.size());
-      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-        return fail(lost(StatusCode::kConnectionLost, "Connection closed"));
-      if (r > 0) {
-        engine.feed(ByteView(read_buffer.data(), static_cast<std::size_t>(r)));
-        return {};
-      }
-    }
-    // POLLOUT (or POLLERR on a dead reader): the write at the top of the loop handles it.
-  }
 }
 
 Result<void> SftpClientSession::State::pump_ready() {
@@ -115,6 +79,11 @@ Result<void> SftpClientSession::State::pump_ready() {
 Result<Reply> SftpClientSession::State::next_reply() {
   for (;;) {
     if (!connected) return fail(Errc::kSystem, "Connection closed");
+    if (out_of_band) {
+      Reply reply = std::move(*out_of_band);
+      out_of_band.reset();
+      return reply;
+    }
     auto reply = engine.next_reply();
     if (!reply) return fail(lost(StatusCode::kBadMessage, reply.error().detail));
     if (*reply) return std::move(**reply);
@@ -165,6 +134,8 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
   auto state = std::make_unique<State>();
   SSH_TRY_VOID(set_nonblocking(to_server.get()));
   SSH_TRY_VOID(set_nonblocking(from_server.get()));
+  state->to_server_is_pipe = is_pipe(to_server.get());
+  state->from_server_is_pipe = is_pipe(from_server.get());
   state->to_server = std::move(to_server);
   state->from_server = std::move(from_server);
   state->options = options;
@@ -224,6 +195,7 @@ bool SftpClientSession::connected() const { return state_->connected; }
 
 void SftpClientSession::close() {
   state_->to_server.reset();
+  state_->staging.reset();
   state_->connected = false;
 }
 

@@ -2,7 +2,9 @@
 // client engine (apps/sftp/sftp_client.hpp, sans-I/O) over the two pipes of an
 // `ssh -s sftp` subprocess (or any server reached through descriptors) and does the
 // local file I/O of transfers. Calls block until their reply arrives; transfers keep
-// many READ/WRITE requests in flight and accept replies in any order.
+// many READ/WRITE requests in flight and accept replies in any order. When the
+// server's streams are pipes, file payloads move with splice(2) instead of through
+// user memory (sftp_client_pump.cpp); the bytes on the wire are the same either way.
 #pragma once
 
 #include <csignal>

@@ -1,16 +1,20 @@
-// SftpClientSession's private state and its blocking pump, shared by the session's
-// simple calls (sftp_client_session.cpp) and its pipelined transfers
-// (sftp_client_transfer.cpp). Not for use outside those two files.
+// SftpClientSession's private state and its blocking pump (sftp_client_pump.cpp),
+// shared by the session's simple calls (sftp_client_session.cpp) and its pipelined
+// transfers (sftp_client_transfer.cpp). Not for use outside those files.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sshcore/apps/sftp/sftp_client.hpp"
 #include "sshcore/io/fd.hpp"
 #include "sshcore/io/sftp_client_session.hpp"
+#include "sshcore/io/splice_pipe.hpp"
 
 namespace sshcore::io {
 
@@ -29,9 +33,35 @@ struct SftpClientSession::State {
   bool connected = true;
   Bytes read_buffer;  // one big read(2) per wake-up: fewer syscalls on fast transfers
 
+  // Zero-copy payloads (splice_pipe.hpp; the pump is in sftp_client_pump.cpp). They need
+  // the server's streams to be pipes, as `ssh -s sftp`'s are.
+  bool from_server_is_pipe = false;
+  bool to_server_is_pipe = false;
+  // Downloads: while set (a download has READs in flight), replies are read header-first,
+  // and a DATA reply it accepts (id, data length) is handed out with out_of_band set and
+  // its payload left in from_server for take_payload().
+  std::function<bool(std::uint32_t id, std::uint32_t length)> accept_out_of_band;
+  std::array<std::uint8_t, sftp::SftpClient::kDataHeaderLength> lookahead{};  // the next packet's first bytes
+  std::size_t lookahead_size = 0;
+  std::size_t packet_rest = 0;             // bytes of a header-first packet still to feed
+  std::optional<sftp::Reply> out_of_band;  // taken by next_reply() before anything else
+  std::size_t payload_left = 0;            // its payload, still in from_server
+  // Uploads: WRITE data staged by reference, drained into to_server where the engine's
+  // output has its staged runs. Opened on the first upload that can use it.
+  std::optional<SplicePipe> staging;
+  bool staging_tried = false;
+
   // Writes what the engine has queued and reads what the server sent, blocking until
   // some progress is possible. Fails (and marks the session lost) when the server goes.
   Result<void> pump();
+  // The staging pipe when to_server is a pipe and one can be made.
+  SplicePipe* staging_pipe();
+  // Moves the payload of the out-of-band DATA just handed out into `file_fd` at
+  // `offset`. Returns 0, or the errno of the local write, after the rest of the payload
+  // was read and dropped so the stream stays in step. `splice` false, or a file that
+  // refuses a splice (EINVAL), copies through read_buffer; then `splice` becomes false.
+  // Fails (the session is lost) when the server's stream fails.
+  Result<int> take_payload(int file_fd, std::uint64_t offset, bool& splice);
   // Before each call: fails at once on a lost session, else clears last_status.
   Result<void> pump_ready();
   // The next reply to any request in flight. Its views are valid until the next pump.
@@ -51,6 +81,14 @@ struct SftpClientSession::State {
   // Closes a handle, returning the server's verdict.
   Result<void> close_handle(const std::string& handle);
   bool has_extension(std::string_view name) const;
+
+ private:
+  Result<void> send_some();
+  bool reading_precisely() const;
+  Result<bool> read_precisely();
+  Result<bool> read_bulk();
+  bool settle_lookahead();
+  Result<std::size_t> read_payload_bytes(std::size_t max);
 };
 
 }  // namespace sshcore::io

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -104,6 +105,11 @@ class InFlight {
  public:
   explicit InFlight(std::size_t capacity) { entries_.reserve(capacity); }
   void add(std::uint32_t id, Span span) { entries_.push_back({id, span}); }
+  const Span* find(std::uint32_t id) const {
+    for (const auto& e : entries_)
+      if (e.first == id) return &e.second;
+    return nullptr;
+  }
   std::optional<Span> take(std::uint32_t id) {
     for (auto& e : entries_) {
       if (e.first != id) continue;
@@ -125,6 +131,12 @@ class InFlight {
 std::string quoted_errno(const char* what, const std::string& path, int err) {
   return std::string(what) + " \"" + path + "\": " + std::strerror(err);
 }
+
+// Clears the session's out-of-band hook however a download ends.
+struct OutOfBandHook {
+  std::function<bool(std::uint32_t, std::uint32_t)>& hook;
+  ~OutOfBandHook() { hook = nullptr; }
+};
 
 bool interrupted(const TransferOptions& options) { return options.interrupted && *options.interrupted != 0; }
 
@@ -185,6 +197,15 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
   // we follow the measured bandwidth-delay product instead (sftp_pipeline_depth.hpp).
   SftpPipelineDepth depth(s.read_length, s.max_in_flight, s.options.requests_in_flight != 0);
   report(options, offset, size);
+  // A full DATA reply to one of our READs goes from the pipe into the file without a
+  // copy (splice_to_file), until the file refuses a splice; the rest as before.
+  bool splice = s.from_server_is_pipe;
+  OutOfBandHook hook{s.accept_out_of_band};
+  if (splice)
+    s.accept_out_of_band = [&](std::uint32_t id, std::uint32_t length) {
+      const Span* span = requests.find(id);
+      return !error && span != nullptr && length == span->length;
+    };
 
   for (;;) {
     // Within the known size keep the window full; past it, probe one request at a
@@ -200,6 +221,7 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       next_offset += s.read_length;
     }
     if (requests.empty()) break;
+    if (error) s.accept_out_of_band = nullptr;  // draining: whole reads serve better
     auto reply = s.next_reply();
     if (!reply) {
       // The channel is gone: nothing more will arrive.
@@ -233,10 +255,27 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       error_status = s.last_status;
       break;
     }
+    if (reply->out_of_band != 0) {
+      // The payload is still in the pipe: into the file it goes (or, after an error
+      // meanwhile, it is dropped), keeping the stream in step either way.
+      auto written = s.take_payload(error ? -1 : local.get(), span.offset, splice);
+      if (!written) {
+        error = std::move(written).error();
+        error_status = s.last_status;
+        requests.clear();
+        break;
+      }
+      if (!splice) s.accept_out_of_band = nullptr;  // copying: whole reads serve better
+      if (!error && *written != 0) {
+        error = Error{Errc::kSystem, quoted_errno("write local", local_path, *written)};
+        error_status = StatusCode::kFailure;
+      }
+    }
     if (error) continue;  // draining
     ByteView data = reply->data;
-    if (data.size() > span.length) {
-      error = s.lost(StatusCode::kBadMessage, "Received more data than asked for " + std::to_string(data.size()) +
+    std::size_t length = reply->out_of_band != 0 ? reply->out_of_band : data.size();
+    if (length > span.length) {
+      error = s.lost(StatusCode::kBadMessage, "Received more data than asked for " + std::to_string(length) +
                                                   " > " + std::to_string(span.length));
       error_status = s.last_status;
       break;
@@ -254,23 +293,23 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       written += static_cast<std::size_t>(w);
     }
     if (error) continue;
-    highwater.complete(span.offset, data.size());
-    limiter.account(data.size());
-    if (data.empty()) {
+    highwater.complete(span.offset, length);
+    limiter.account(length);
+    if (length == 0) {
       // An empty block would be re-requested forever: take it as the end.
       eof = true;
-    } else if (data.size() < span.length) {
+    } else if (length < span.length) {
       // Short read: ask again for the missing tail (servers may return less).
-      log::debug3("Short data block, re-requesting {} -> {}", span.offset + data.size(),
-                  span.offset + span.length - 1);
-      std::uint32_t id = s.engine.send_read(handle_bytes, span.offset + data.size(),
-                                            span.length - static_cast<std::uint32_t>(data.size()));
-      requests.add(id, Span{span.offset + data.size(), span.length - static_cast<std::uint32_t>(data.size())});
+      log::debug3("Short data block, re-requesting {} -> {}", span.offset + length, span.offset + span.length - 1);
+      std::uint32_t id = s.engine.send_read(handle_bytes, span.offset + length,
+                                            span.length - static_cast<std::uint32_t>(length));
+      requests.add(id, Span{span.offset + length, span.length - static_cast<std::uint32_t>(length)});
     } else {
-      depth.completed(data.size(), span.sent, SftpPipelineDepth::Clock::now());
+      depth.completed(length, span.sent, SftpPipelineDepth::Clock::now());
     }
     report(options, highwater.mark(), std::max(size, highwater.mark()));
   }
+  s.accept_out_of_band = nullptr;  // CLOSE and what follows: whole reads again
 
   if (s.connected) {
     auto closed = s.close_handle(handle);
@@ -346,6 +385,8 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
   std::optional<Error> error;
   StatusCode error_status = StatusCode::kOk;
   report(options, offset, size);
+  SplicePipe* stager = s.staging_pipe();
+  bool stage = stager != nullptr;
 
   for (;;) {
     // Queue no more than a little beyond what the pipe can take: requests sitting in
@@ -355,24 +396,50 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
       error_status = StatusCode::kFailure;
     }
     while (!local_eof && !error && requests.size() < depth.requests() &&
-           s.engine.pending_output().size() < kMaxQueuedOutput) {
-      std::span<std::uint8_t> room = s.engine.begin_write(handle_bytes, next_offset, s.write_length);
-      ssize_t n = ::pread(local.get(), room.data(), room.size(), static_cast<off_t>(next_offset));
-      if (n <= 0) {
-        s.engine.cancel_write();
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          error = Error{Errc::kSystem, quoted_errno("read local", local_path, errno)};
-          error_status = StatusCode::kFailure;
+           s.engine.queued_output() < kMaxQueuedOutput) {
+      // Stage the data by reference when the file and the pipe allow (splice_pipe.hpp).
+      // The count is what the file really gave, so a file that shrank yields a shorter
+      // WRITE; a pipe that filled first leaves the rest of the WRITE to be copied below.
+      std::size_t staged = 0;
+      if (stage && stager->held() > 0 && stager->room() < 2 * std::size_t{s.write_length}) break;  // drain first
+      if (stage) {
+        auto filled = stager->fill_from(local.get(), next_offset, s.write_length);
+        if (!filled) {
+          stage = false;  // this file cannot be spliced: copy from here on
+        } else if (*filled == 0 && stager->held() > 0) {
+          break;  // no room after all (or the end of the file): ask again once drained
         } else {
-          local_eof = true;
+          staged = *filled;
         }
+      }
+      if (staged == s.write_length) {
+        std::uint32_t id = s.engine.send_write_staged(handle_bytes, next_offset, staged);
+        requests.add(id, Span{next_offset, s.write_length});
+        next_offset += staged;
+        limiter.account(staged);
+        continue;
+      }
+      std::span<std::uint8_t> room = s.engine.begin_write(handle_bytes, next_offset, s.write_length - staged, staged);
+      ssize_t n;
+      do {
+        n = ::pread(local.get(), room.data(), room.size(), static_cast<off_t>(next_offset + staged));
+      } while (n < 0 && errno == EINTR);
+      if (n < 0) {
+        error = Error{Errc::kSystem, quoted_errno("read local", local_path, errno)};
+        error_status = StatusCode::kFailure;
+      }
+      std::size_t total = staged + static_cast<std::size_t>(std::max<ssize_t>(n, 0));
+      if (total == 0) {
+        s.engine.cancel_write();
+        if (!error) local_eof = true;
         break;
       }
-      std::uint32_t id = s.engine.finish_write(static_cast<std::size_t>(n));
-      requests.add(id, Span{next_offset, static_cast<std::uint32_t>(n)});
-      next_offset += static_cast<std::uint64_t>(n);
-      limiter.account(static_cast<std::size_t>(n));
+      // Staged bytes are on their way: their WRITE goes out even when the read failed.
+      std::uint32_t id = s.engine.finish_write(total - staged);
+      requests.add(id, Span{next_offset, static_cast<std::uint32_t>(total)});
+      next_offset += total;
+      limiter.account(total);
+      if (error) break;
     }
     if (requests.empty()) break;
     auto reply = s.next_reply();

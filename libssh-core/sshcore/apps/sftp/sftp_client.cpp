@@ -37,6 +37,7 @@ std::size_t SftpClient::begin_untracked(PacketType type) {
   // transfer keeps appending behind a partly written front.
   if (out_offset_ > 0 && (out_offset_ == out_.size() || out_offset_ >= out_.size() / 2)) {
     out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_offset_));
+    out_dropped_ += out_offset_;
     out_offset_ = 0;
   }
   std::size_t start = out_.size();
@@ -57,12 +58,32 @@ void SftpClient::end(std::size_t start) {
   store_be32(out_.data() + start, static_cast<std::uint32_t>(out_.size() - start - 4));
 }
 
+ByteView SftpClient::pending_output() const {
+  std::size_t end = out_.size();
+  if (!staged_.empty()) end = static_cast<std::size_t>(staged_.front().at - out_dropped_);
+  return ByteView(out_).subspan(out_offset_, end - out_offset_);
+}
+
 void SftpClient::consume_output(std::size_t n) {
-  out_offset_ = std::min(out_.size(), out_offset_ + n);
+  out_offset_ += std::min(n, pending_output().size());
   if (out_offset_ == out_.size()) {
+    out_dropped_ += out_.size();
     out_.clear();
     out_offset_ = 0;
   }
+}
+
+std::size_t SftpClient::pending_staged() const {
+  if (staged_.empty() || staged_.front().at != out_dropped_ + out_offset_) return 0;
+  return staged_.front().left;
+}
+
+void SftpClient::consume_staged(std::size_t n) {
+  n = std::min(n, pending_staged());
+  if (n == 0) return;
+  staged_.front().left -= n;
+  staged_total_ -= n;
+  if (staged_.front().left == 0) staged_.pop_front();
 }
 
 void SftpClient::send_init() {
@@ -100,28 +121,48 @@ std::uint32_t SftpClient::send_write(ByteView handle, std::uint64_t offset, Byte
   return id;
 }
 
-std::span<std::uint8_t> SftpClient::begin_write(ByteView handle, std::uint64_t offset, std::size_t max_length) {
+std::span<std::uint8_t> SftpClient::begin_write(ByteView handle, std::uint64_t offset, std::size_t max_length,
+                                                std::size_t staged) {
   open_start_ = begin_untracked(PacketType::kWrite);
   put_u32(0);  // the id, filled in by finish_write
   put_string(handle);
   put_u64(offset);
   write_data_at_ = out_.size();
   put_u32(0);
+  write_staged_ = staged;
+  if (staged > 0) {
+    staged_.push_back(StagedRun{out_dropped_ + out_.size(), staged});
+    staged_total_ += staged;
+  }
   out_.resize(out_.size() + max_length);
   return std::span<std::uint8_t>(out_.data() + write_data_at_ + 4, max_length);
 }
 
 std::uint32_t SftpClient::finish_write(std::size_t length) {
   out_.resize(write_data_at_ + 4 + length);
-  store_be32(out_.data() + write_data_at_, static_cast<std::uint32_t>(length));
+  store_be32(out_.data() + write_data_at_, static_cast<std::uint32_t>(write_staged_ + length));
   std::uint32_t id = next_id_++;
   store_be32(out_.data() + open_start_ + 5, id);
   outstanding_.push_back(id);
-  end(open_start_);
+  // The packet's length counts the staged bytes, which are not in out_.
+  store_be32(out_.data() + open_start_, static_cast<std::uint32_t>(out_.size() - open_start_ - 4 + write_staged_));
+  write_staged_ = 0;
   return id;
 }
 
-void SftpClient::cancel_write() { out_.resize(open_start_); }
+void SftpClient::cancel_write() {
+  out_.resize(open_start_);
+  if (write_staged_ > 0) {
+    staged_total_ -= staged_.back().left;
+    staged_.pop_back();
+    write_staged_ = 0;
+  }
+}
+
+std::uint32_t SftpClient::send_write_staged(ByteView handle, std::uint64_t offset, std::size_t length) {
+  begin_write(handle, offset, 0, length);
+  return finish_write(0);
+}
 
 std::uint32_t SftpClient::send_path(PacketType type, std::string_view path) {
   std::uint32_t id = begin(type);
@@ -263,6 +304,15 @@ Result<Reply> SftpClient::parse_reply(ByteView payload) {
   return rep;
 }
 
+Result<void> SftpClient::retire(std::uint32_t id) {
+  auto it = std::find(outstanding_.begin(), outstanding_.end(), id);
+  if (it == outstanding_.end()) return fail(Errc::kInvalidFormat, "SFTP reply with unexpected id " + std::to_string(id));
+  // Swap-and-pop: order among outstanding ids does not matter.
+  *it = outstanding_.back();
+  outstanding_.pop_back();
+  return {};
+}
+
 Result<std::optional<Reply>> SftpClient::next_reply() {
   for (;;) {
     SSH_TRY(payload, framer_.next());
@@ -272,14 +322,38 @@ Result<std::optional<Reply>> SftpClient::next_reply() {
       continue;
     }
     SSH_TRY(reply, parse_reply(*payload));
-    auto it = std::find(outstanding_.begin(), outstanding_.end(), reply.id);
-    if (it == outstanding_.end())
-      return fail(Errc::kInvalidFormat, "SFTP reply with unexpected id " + std::to_string(reply.id));
-    // Swap-and-pop: order among outstanding ids does not matter.
-    *it = outstanding_.back();
-    outstanding_.pop_back();
+    SSH_TRY_VOID(retire(reply.id));
     return std::optional<Reply>{std::move(reply)};
   }
+}
+
+std::optional<SftpClient::DataHeader> SftpClient::data_header(ByteView header) const {
+  if (!version_ || !at_packet_boundary() || header.size() != kDataHeaderLength) return std::nullopt;
+  wire::Reader r(header);
+  auto length = r.u32();
+  auto type = r.u8();
+  auto id = r.u32();
+  auto data_length = r.u32();
+  if (!length || !type || !id || !data_length) return std::nullopt;
+  // Only a DATA whose payload ends the packet: anything else (trailing bytes, a length
+  // the framer would refuse) takes the ordinary path, which reports what is wrong.
+  constexpr std::uint32_t kFields = kDataHeaderLength - 4;
+  if (*type != static_cast<std::uint8_t>(PacketType::kData) || *length > kMaxReplyLength ||
+      static_cast<std::uint64_t>(*length) != kFields + static_cast<std::uint64_t>(*data_length))
+    return std::nullopt;
+  if (std::find(outstanding_.begin(), outstanding_.end(), *id) == outstanding_.end()) return std::nullopt;
+  return DataHeader{*id, *data_length};
+}
+
+Result<Reply> SftpClient::take_data_header(ByteView header) {
+  auto h = data_header(header);
+  if (!h) return fail(Errc::kInvalidArgument, "not a DATA header to take out of band");
+  SSH_TRY_VOID(retire(h->id));
+  Reply reply;
+  reply.type = PacketType::kData;
+  reply.id = h->id;
+  reply.out_of_band = h->length;
+  return reply;
 }
 
 }  // namespace sshcore::apps::sftp

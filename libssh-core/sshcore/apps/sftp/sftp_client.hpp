@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <span>
@@ -36,6 +37,9 @@ struct Reply {
   std::string_view message;             // kStatus: the server's text
   ByteView handle;                      // kHandle
   ByteView data;                        // kData
+  // kData taken with take_data_header(): the payload's length. Its bytes never
+  // reached the engine (data is empty); the driver moves them itself.
+  std::uint32_t out_of_band = 0;
   std::vector<NameEntry> names;         // kName
   FileAttributes attrs;                 // kAttrs
   ByteView extended;                    // kExtendedReply: the body after the id
@@ -51,6 +55,11 @@ class SftpClient {
  public:
   SftpClient() = default;
 
+  // The longest reply accepted (a 255 KiB DATA with room for any server's headers).
+  static constexpr std::uint32_t kMaxReplyLength = kMaxPacketLength + 1024;
+  // A DATA reply's header: u32 length, u8 type, u32 id, u32 data length.
+  static constexpr std::size_t kDataHeaderLength = 13;
+
   // INIT: the first packet of every session (no id).
   void send_init();
 
@@ -62,9 +71,16 @@ class SftpClient {
   // A WRITE whose data the caller reads straight into the output buffer (no copy):
   // begin_write() returns room for up to `max_length` bytes; finish_write(n) sends
   // the first n of them, cancel_write() drops the request. Nothing else in between.
-  std::span<std::uint8_t> begin_write(ByteView handle, std::uint64_t offset, std::size_t max_length);
+  // With `staged` > 0 the data begins with that many bytes the driver sends itself
+  // (a staged run, see pending_staged()), followed by the room's bytes; then
+  // finish_write(n) sends staged + n bytes of data, and the request must be finished,
+  // not cancelled (the staged bytes are already on their way).
+  std::span<std::uint8_t> begin_write(ByteView handle, std::uint64_t offset, std::size_t max_length,
+                                      std::size_t staged = 0);
   std::uint32_t finish_write(std::size_t length);
   void cancel_write();
+  // A WRITE whose `length` data bytes are all staged by the driver.
+  std::uint32_t send_write_staged(ByteView handle, std::uint64_t offset, std::size_t length);
   // Requests whose body is one path: LSTAT STAT OPENDIR REMOVE RMDIR REALPATH READLINK.
   std::uint32_t send_path(PacketType type, std::string_view path);
   // Requests whose body is one handle: FSTAT READDIR.
@@ -78,9 +94,16 @@ class SftpClient {
   // EXTENDED: the name, then `body` (already encoded fields) verbatim.
   std::uint32_t send_extended(std::string_view name, ByteView body);
 
-  // The bytes to send, and how many of them went out.
-  ByteView pending_output() const { return ByteView(out_).subspan(out_offset_); }
+  // The bytes to send, and how many of them went out. With staged WRITEs the output
+  // is bytes interleaved with staged runs: pending_output() stops where the next run
+  // begins, and once it is empty pending_staged() is what is left of that run, which
+  // the driver sends from where it staged it and reports with consume_staged().
+  ByteView pending_output() const;
   void consume_output(std::size_t n);
+  std::size_t pending_staged() const;
+  void consume_staged(std::size_t n);
+  // Everything not yet sent: bytes and staged runs.
+  std::size_t queued_output() const { return out_.size() - out_offset_ + staged_total_; }
 
   // What arrived from the server.
   void feed(ByteView bytes) { framer_.feed(bytes); }
@@ -93,6 +116,21 @@ class SftpClient {
   Result<std::optional<Reply>> next_reply();
   std::size_t in_flight() const { return outstanding_.size(); }
 
+  // Header-first reading, for a driver that moves DATA payloads without copying them
+  // (e.g. splice(2) from a pipe into the file). At a packet boundary (nothing buffered)
+  // it reads kDataHeaderLength bytes; when they start a DATA reply to a request in
+  // flight whose payload is the rest of the packet, data_header() tells its id and
+  // length, and take_data_header() hands out that reply (out_of_band set, the id no
+  // longer in flight) while the payload stays where it is, for the driver to take
+  // entirely. Any other header is fed as usual, followed by the rest of its packet.
+  struct DataHeader {
+    std::uint32_t id = 0;
+    std::uint32_t length = 0;
+  };
+  bool at_packet_boundary() const { return framer_.buffered() == 0; }
+  std::optional<DataHeader> data_header(ByteView header) const;
+  Result<Reply> take_data_header(ByteView header);
+
  private:
   std::uint32_t begin(PacketType type);  // length placeholder, type, fresh id
   std::size_t begin_untracked(PacketType type);
@@ -104,12 +142,23 @@ class SftpClient {
   void put_attributes(const FileAttributes& a);
   Result<void> parse_version(ByteView payload);
   Result<Reply> parse_reply(ByteView payload);
+  Result<void> retire(std::uint32_t id);  // the id's reply came: no longer in flight
 
-  PacketFramer framer_;
+  // A run of staged bytes goes at `at`, a position in the stream of out_'s bytes.
+  struct StagedRun {
+    std::uint64_t at = 0;
+    std::size_t left = 0;
+  };
+
+  PacketFramer framer_{kMaxReplyLength};
   Bytes out_;
   std::size_t out_offset_ = 0;
+  std::uint64_t out_dropped_ = 0;  // stream position of out_[0]: bytes sent and erased
+  std::deque<StagedRun> staged_;
+  std::size_t staged_total_ = 0;
   std::size_t open_start_ = 0;
   std::size_t write_data_at_ = 0;  // begin_write: where the data's length field is
+  std::size_t write_staged_ = 0;   // begin_write: staged bytes at the front of its data
   std::uint32_t next_id_ = 1;
   std::vector<std::uint32_t> outstanding_;  // ids sent, not yet answered (small: linear search)
   std::optional<ServerVersion> version_;
