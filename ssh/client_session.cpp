@@ -229,6 +229,7 @@ void ClientSession::on_authenticated() {
   cc.kex_in_progress = [this] { return transport_->kex_in_progress(); };
   connection_ = std::make_unique<sshcore::connection::ConnectionSession>(
       sshcore::transport::Role::kClient, [this](ByteView m) { return transport_->send(m); }, cc);
+  connection_->set_parts_sink([this](ByteView head, ByteView data) { return transport_->send(head, data); });
   SessionChannel::Setup setup;
   setup.want_tty = want_tty_;
   setup.command = cl_.command;

@@ -358,6 +358,13 @@ void SessionChannel::on_stdin(sshcore::io::Readiness r) {
 
 void SessionChannel::handle_input(ByteView bytes) {
   if (!escapes_) {  // the common bulk case: straight through
+    if (input_.empty() && open_ && !closed_) {
+      // Straight from the read buffer into the packet; only what the window does not
+      // take now is kept.
+      auto taken = connection_.send_data(channel_, bytes);
+      if (!taken) return send_pending_input();
+      bytes = bytes.subspan(*taken);
+    }
     input_.insert(input_.end(), bytes.begin(), bytes.end());
     send_pending_input();
     return;

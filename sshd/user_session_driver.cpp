@@ -76,7 +76,9 @@ class UserSessionDriver {
         ctx_(std::move(ctx)),
         conn_(conn::Role::kServer, [this](ByteView m) { return transport_->send(m); }, connection_config()),
         remote_(loop_, ctx_.options, ctx_.key ? &ctx_.key->options : nullptr,
-                [this](io::Fd socket, conn::ForwardedTcpipOpen open) { open_forwarded(std::move(socket), open); }) {}
+                [this](io::Fd socket, conn::ForwardedTcpipOpen open) { open_forwarded(std::move(socket), open); }) {
+    conn_.set_parts_sink([this](ByteView head, ByteView data) { return transport_->send(head, data); });
+  }
 
   int run() {
     set_process_title("{}@notty", ctx_.user.name);

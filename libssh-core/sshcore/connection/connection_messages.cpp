@@ -207,13 +207,17 @@ Result<MsgChannelWindowAdjust> MsgChannelWindowAdjust::decode(wire::Reader r) {
   return MsgChannelWindowAdjust{recipient, add};
 }
 
+std::array<std::uint8_t, MsgChannelData::kHeaderSize> MsgChannelData::header() const {
+  std::array<std::uint8_t, kHeaderSize> h{};
+  h[0] = kNumber;
+  store_be32(h.data() + 1, recipient_channel);
+  store_be32(h.data() + 5, static_cast<std::uint32_t>(data.size()));
+  return h;
+}
+
 void MsgChannelData::encode_into(Bytes& out) const {
-  std::uint8_t header[kHeaderSize];
-  header[0] = kNumber;
-  store_be32(header + 1, recipient_channel);
-  store_be32(header + 5, static_cast<std::uint32_t>(data.size()));
   out.reserve(out.size() + kHeaderSize + data.size());
-  append(out, header);
+  append(out, header());
   append(out, data);
 }
 
@@ -230,14 +234,18 @@ Result<MsgChannelData> MsgChannelData::decode(wire::Reader r) {
   return MsgChannelData{recipient, data};
 }
 
+std::array<std::uint8_t, MsgChannelExtendedData::kHeaderSize> MsgChannelExtendedData::header() const {
+  std::array<std::uint8_t, kHeaderSize> h{};
+  h[0] = kNumber;
+  store_be32(h.data() + 1, recipient_channel);
+  store_be32(h.data() + 5, data_type);
+  store_be32(h.data() + 9, static_cast<std::uint32_t>(data.size()));
+  return h;
+}
+
 void MsgChannelExtendedData::encode_into(Bytes& out) const {
-  std::uint8_t header[kHeaderSize];
-  header[0] = kNumber;
-  store_be32(header + 1, recipient_channel);
-  store_be32(header + 5, data_type);
-  store_be32(header + 9, static_cast<std::uint32_t>(data.size()));
   out.reserve(out.size() + kHeaderSize + data.size());
-  append(out, header);
+  append(out, header());
   append(out, data);
 }
 

@@ -8,6 +8,7 @@
 // refused politely; typed bodies (below) read and write that tail.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -143,6 +144,8 @@ struct MsgChannelData {
   ByteView data;
   Bytes encode() const;
   void encode_into(Bytes& out) const;  // appends the payload
+  // The payload without its data bytes: a two-part sink sends it ahead of `data`.
+  std::array<std::uint8_t, kHeaderSize> header() const;
   static Result<MsgChannelData> decode(wire::Reader r);
 };
 
@@ -156,6 +159,7 @@ struct MsgChannelExtendedData {
   ByteView data;  // a view, as in MsgChannelData
   Bytes encode() const;
   void encode_into(Bytes& out) const;
+  std::array<std::uint8_t, kHeaderSize> header() const;
   static Result<MsgChannelExtendedData> decode(wire::Reader r);
 };
 

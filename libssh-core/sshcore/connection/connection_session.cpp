@@ -552,13 +552,24 @@ Result<std::size_t> ConnectionSession::write_data(ChannelId id, ByteView data, s
     if (limit == 0) break;
     std::uint32_t n = static_cast<std::uint32_t>(std::min<std::size_t>(limit, data.size() - sent));
     ByteView chunk = data.subspan(sent, n);
-    // One copy into a reused buffer, header and data together; the transport encrypts from it.
-    scratch_.clear();
-    if (extended)
-      MsgChannelExtendedData{c->remote_id(), data_type, chunk}.encode_into(scratch_);
-    else
-      MsgChannelData{c->remote_id(), chunk}.encode_into(scratch_);
-    SSH_TRY_VOID(emit(scratch_));
+    if (parts_sink_) {
+      // Header and data go into the packet as two parts: the data's only copy.
+      if (extended) {
+        auto head = MsgChannelExtendedData{c->remote_id(), data_type, chunk}.header();
+        SSH_TRY_VOID(parts_sink_(ByteView(head), chunk));
+      } else {
+        auto head = MsgChannelData{c->remote_id(), chunk}.header();
+        SSH_TRY_VOID(parts_sink_(ByteView(head), chunk));
+      }
+    } else {
+      // One copy into a reused buffer, header and data together; the transport encrypts from it.
+      scratch_.clear();
+      if (extended)
+        MsgChannelExtendedData{c->remote_id(), data_type, chunk}.encode_into(scratch_);
+      else
+        MsgChannelData{c->remote_id(), chunk}.encode_into(scratch_);
+      SSH_TRY_VOID(emit(scratch_));
+    }
     c->spend_remote_window(n);
     sent += n;
   }

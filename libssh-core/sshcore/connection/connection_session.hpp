@@ -100,8 +100,13 @@ struct ConnectionEvent {
 class ConnectionSession {
  public:
   using Sink = std::function<Result<void>(ByteView message)>;
+  // Sends one message given as two parts, `head` then `data` (TransportSession's
+  // two-part send): channel data is then copied once, straight into the packet.
+  using PartsSink = std::function<Result<void>(ByteView head, ByteView data)>;
 
   ConnectionSession(Role role, Sink sink, ConnectionConfig config = {});
+  // Without it, data messages are built whole in a scratch buffer and given to `sink`.
+  void set_parts_sink(PartsSink sink) { parts_sink_ = std::move(sink); }
   ~ConnectionSession();
   ConnectionSession(const ConnectionSession&) = delete;
   ConnectionSession& operator=(const ConnectionSession&) = delete;
@@ -200,6 +205,7 @@ class ConnectionSession {
 
   Role role_;
   Sink sink_;
+  PartsSink parts_sink_;
   ConnectionConfig config_;
   std::map<ChannelId, std::unique_ptr<Channel>> channels_;
   std::deque<ConnectionEvent> events_;

@@ -1,5 +1,7 @@
 #include "sshcore/transport/transport_session.hpp"
 
+#include <cstring>
+
 #include "sshcore/base/log.hpp"
 #include "sshcore/keys/key_type.hpp"
 #include "sshcore/transport/compat_banner.hpp"
@@ -302,6 +304,20 @@ Result<void> TransportSession::send(ByteView message) {
     return {};
   }
   if (auto r = encoder_.encode(message); !r) return fatal(std::move(r).error());
+  if (auto r = maybe_rekey(); !r) return fatal(std::move(r).error());
+  return {};
+}
+
+Result<void> TransportSession::send(ByteView head, ByteView tail) {
+  if (error_ || closed_ || (kex_ && (kex_->initial() || !kex_->newkeys_sent())) || head.empty()) {
+    Bytes whole(head.begin(), head.end());
+    whole.insert(whole.end(), tail.begin(), tail.end());
+    return send(ByteView(whole));
+  }
+  auto room = encoder_.begin_payload(head.size() + tail.size());
+  std::memcpy(room.data(), head.data(), head.size());
+  if (!tail.empty()) std::memcpy(room.data() + head.size(), tail.data(), tail.size());
+  if (auto r = encoder_.finish_payload(head.size() + tail.size()); !r) return fatal(std::move(r).error());
   if (auto r = maybe_rekey(); !r) return fatal(std::move(r).error());
   return {};
 }

@@ -94,6 +94,9 @@ class TransportSession {
   // An upper-layer message (service request/accept, userauth, connection). Held
   // back while a key exchange is in progress and sent after NEWKEYS.
   Result<void> send(ByteView message);
+  // The same for a message given as `head` followed by `tail` (channel data: header,
+  // then the bytes), copied into the packet without first joining them.
+  Result<void> send(ByteView head, ByteView tail);
   // True while sending would only queue: producers of bulk data should wait (ANCHORS O3).
   bool kex_in_progress() const;
   Result<void> request_rekey();

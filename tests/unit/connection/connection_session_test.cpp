@@ -540,3 +540,39 @@ TEST(ConnectionSession, GarbageNeverCrashes) {
   EXPECT_TRUE(inject(ConnectionPair().server(), Bytes{120}));                  // unassigned: ignored
   EXPECT_FALSE(inject(ConnectionPair().server(), Bytes{msg::kChannelData, 0, 0}));
 }
+
+// Data sent through a two-part sink (header, then the bytes: what the transport copies
+// into the packet) is, joined, the very message the one-part sink gets.
+TEST(ConnectionSession, PartsSinkGivesTheSameMessagesAsTheWholeSink) {
+  std::vector<Bytes> whole_messages, joined_messages;
+  ConnectionSession whole(Role::kClient, [&](ByteView m) -> Result<void> {
+    whole_messages.push_back(to_bytes(m));
+    return {};
+  });
+  ConnectionSession parts(Role::kClient, [&](ByteView m) -> Result<void> {
+    joined_messages.push_back(to_bytes(m));
+    return {};
+  });
+  parts.set_parts_sink([&](ByteView head, ByteView data) -> Result<void> {
+    Bytes joined = to_bytes(head);
+    joined.insert(joined.end(), data.begin(), data.end());
+    joined_messages.push_back(std::move(joined));
+    return {};
+  });
+  const Bytes data = pattern(600 * 1024 + 17, 3);
+  for (ConnectionSession* s : {&whole, &parts}) {
+    auto id = s->open_session();
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(s->handle(MsgChannelOpenConfirmation{*id, 42, 8u << 20, 100000, {}}.encode()));
+    auto sent = s->send_data(*id, data);
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(*sent, data.size());
+    auto err = s->send_extended_data(*id, ByteView(data).first(150000));
+    ASSERT_TRUE(err);
+    EXPECT_EQ(*err, 150000u);
+  }
+  ASSERT_EQ(whole_messages.size(), joined_messages.size());
+  EXPECT_EQ(whole_messages, joined_messages);
+  // 600 KiB in packets of at most the peer's 100000 bytes, plus the open and stderr.
+  EXPECT_EQ(whole_messages.size(), 1u + 7u + 2u);
+}

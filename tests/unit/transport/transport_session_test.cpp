@@ -320,3 +320,29 @@ TEST(TransportSession, NegotiationFailureIsLeftToTheDriver) {
   EXPECT_EQ(logged.find("\nno matching cipher found"), std::string::npos) << logged;
   EXPECT_FALSE(logged.starts_with("no matching cipher found")) << logged;
 }
+
+// A message sent in two parts (header, then data) arrives whole, with every cipher and
+// with compression, and also when it is held back during a key exchange.
+TEST(TransportSession, TwoPartMessagesArriveWhole) {
+  for (const auto& cipher : cipher_algs()) {
+    SCOPED_TRACE(std::string(cipher.name));
+    TransportConfig c = with("curve25519-sha256", std::string(cipher.name));
+    c.compression = "zlib";
+    TransportPair p(c, c);
+    Bytes head = message(94, 8, 5);
+    Bytes tail(70000, 9);
+    Bytes whole = head;
+    whole.insert(whole.end(), tail.begin(), tail.end());
+    ASSERT_TRUE(p.client().send(ByteView(head), ByteView(tail)));  // before NEWKEYS: held
+    p.pump();
+    ASSERT_TRUE(p.both_ready());
+    ASSERT_TRUE(p.client().send(ByteView(head), ByteView(tail)));
+    ASSERT_TRUE(p.client().send(ByteView(head), ByteView()));
+    p.pump();
+    ASSERT_GE(p.server_log().messages.size(), 3u);
+    auto n = p.server_log().messages.size();
+    EXPECT_EQ(p.server_log().messages[n - 3], whole);
+    EXPECT_EQ(p.server_log().messages[n - 2], whole);
+    EXPECT_EQ(p.server_log().messages[n - 1], head);
+  }
+}
