@@ -74,6 +74,7 @@ struct Meter {
   io::TransferOptions options;
   Meter(bool on, bool preserve, const std::string& path, std::uint64_t size) {
     options.preserve = preserve;
+    options.inplace = true;  // as OpenSSH's scp: no truncation first, cut at the end
     if (!on) return;
     meter = std::make_unique<io::ProgressMeter>(base_name(path), size);
     options.progress = [m = meter.get()](std::uint64_t done, std::uint64_t) { m->update(done); };
@@ -254,6 +255,7 @@ bool SftpTransfers::download_file(io::SftpClientSession& from, const std::string
     return false;
   }
   Meter m(progress_, o_.preserve, src, a->size.value_or(0));
+  m.options.remote_attrs = *a;  // no second STAT in download()
   auto r = from.download(src, dst, m.options);
   m.finish();
   if (!r) {

@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
   session_options.request_size = cl->buffer_size;
   session_options.requests_in_flight = cl->requests;
   session_options.limit_kbps = cl->limit_kbps;
+  session_options.prefetch_working_directory = true;  // "Need cwd" below
   auto session = sshcore::io::SftpClientSession::start(std::move(child->to_child), std::move(child->from_child),
                                                        session_options);
   if (!session) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "command_loop.hpp"
 #include "interpreter.hpp"
@@ -73,17 +74,18 @@ int SftpInterpreter::download_one(const std::string& remote, const std::string& 
                                   bool fsync) {
   auto attrs = session_.stat(remote);
   std::uint64_t size = attrs && attrs->size ? *attrs->size : 0;
-  if (resume) {
-    struct stat sb {};
-    if (attrs && attrs->size && ::stat(local.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) &&
-        static_cast<std::uint64_t>(sb.st_size) == *attrs->size) {
-      print_error("File \"" + local + "\" was not modified");
-      return 0;
-    }
-  }
-  auto r = session_.download(remote, local, transfer_options(path_base_name(remote), size, preserve, resume, fsync));
+  // As OpenSSH, a resumed download of a complete file still opens and probes the
+  // remote file, and then says that nothing changed.
+  std::optional<off_t> size_before;
+  struct stat sb {};
+  if (resume && ::stat(local.c_str(), &sb) == 0 && S_ISREG(sb.st_mode)) size_before = sb.st_size;
+  sshcore::io::TransferOptions options = transfer_options(path_base_name(remote), size, preserve, resume, fsync);
+  if (attrs) options.remote_attrs = *attrs;  // no second STAT in download()
+  auto r = session_.download(remote, local, options);
   if (r) {
     finish_meter();
+    if (size_before && ::stat(local.c_str(), &sb) == 0 && sb.st_size == *size_before)
+      print_error("File \"" + local + "\" was not modified");
     return 0;
   }
   active_meter_.reset();

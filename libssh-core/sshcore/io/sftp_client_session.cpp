@@ -22,6 +22,10 @@ using sftp::StatusCode;
 
 namespace {
 
+// The one name of a REALPATH-style reply (defined with the simple calls below).
+template <class State>
+Result<std::string> single_name(State& s, std::uint32_t id);
+
 // OpenSSH keeps about this much outstanding; with 32 KiB requests that is 512 of them.
 constexpr std::uint64_t kWindowBytes = 64 * 1024 * 1024;
 // A READ/WRITE must fit one packet with its header: OpenSSH's 255 KiB.
@@ -158,13 +162,22 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
 
   if (state->has_extension(sftp::kExtLimits)) {
     std::uint32_t id = state->engine.send_extended(sftp::kExtLimits, {});
-    SSH_TRY(reply, state->wait_for(id));
+    std::optional<std::uint32_t> cwd_id;
+    if (options.prefetch_working_directory) cwd_id = state->engine.send_path(PacketType::kRealpath, ".");
+    SSH_TRY(reply, state->next_reply());
+    if (reply.id != id) return fail(state->lost(StatusCode::kBadMessage, "ID mismatch"));
     if (reply.type != PacketType::kExtendedReply) return fail(state->unexpected_reply(reply));
     wire::Reader r(reply.extended);
     auto limits = sftp::read_limits(r);
     if (!limits) return fail(state->lost(StatusCode::kBadMessage, "Invalid limits@openssh.com reply"));
     state->limits = *limits;
     log::debug3("Received limits reply T:{} I:{}", static_cast<int>(reply.type), reply.id);
+    if (cwd_id) {
+      state->working_directory = single_name(*state, *cwd_id);
+      if (!state->connected) return fail(std::move(*state->working_directory).error());
+      state->prefetch_status = state->last_status;
+      state->last_status = StatusCode::kOk;
+    }
   }
   // Request sizes: -B wins; else the server's limits (at most one packet); else 32 KiB.
   auto pick = [&](std::uint64_t server_max) -> std::uint32_t {
@@ -239,6 +252,12 @@ Bytes encode(std::initializer_list<std::string_view> strings) {
 
 Result<std::string> SftpClientSession::realpath(const std::string& path) {
   SSH_TRY_VOID(state_->pump_ready());
+  if (path == "." && state_->working_directory) {
+    auto answer = std::move(*state_->working_directory);
+    state_->working_directory.reset();
+    if (!answer) state_->last_status = state_->prefetch_status;
+    return answer;
+  }
   return single_name(*state_, state_->engine.send_path(PacketType::kRealpath, path));
 }
 

@@ -38,11 +38,20 @@ struct SftpSessionOptions {
   std::uint32_t requests_in_flight = 0;
   // -l: bandwidth limit in Kbit/s, 0 = none.
   std::uint64_t limit_kbps = 0;
+  // Ask REALPATH "." together with limits@openssh.com at the start (sftp(1) asks it
+  // first thing): the first realpath(".") is then answered without a round trip.
+  bool prefetch_working_directory = false;
 };
 
 struct TransferOptions {
+  // The remote file's attributes when the caller has just fetched them (sftp's get
+  // does, for its meter and resume check): download() then sends no STAT of its own.
+  std::optional<sftp::FileAttributes> remote_attrs;
   bool preserve = false;  // -p: copy mode and times
   bool resume = false;    // -a / reget / reput: continue from the destination's size
+  // OpenSSH's scp in SFTP mode writes in place: the destination is opened without
+  // truncation and cut to the bytes written at the end (FSETSTAT size / ftruncate).
+  bool inplace = false;
   bool fsync = false;     // -f: fsync@openssh.com (upload) / fsync(2) (download) before close
   // Called as bytes complete (offset of the contiguous prefix done, total size).
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;

@@ -25,6 +25,10 @@ struct SftpClientSession::State {
   SftpSessionOptions options;
   std::map<std::string, std::string> extensions;
   sftp::Limits limits;
+  // The answer to the REALPATH "." sent at the start (prefetch_working_directory),
+  // until the first realpath(".") takes it.
+  std::optional<Result<std::string>> working_directory;
+  sftp::StatusCode prefetch_status = sftp::StatusCode::kOk;  // its status when it failed
   std::uint32_t version = 0;
   std::uint32_t read_length = sftp::kDefaultTransferLength;   // bytes per READ
   std::uint32_t write_length = sftp::kDefaultTransferLength;  // bytes per WRITE

@@ -150,7 +150,14 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
                                          const TransferOptions& options) {
   State& s = *state_;
   log::debug2("do_download: download remote \"{}\" to local \"{}\"", remote_path, local_path);
-  SSH_TRY(attrs, stat(remote_path));
+  sftp::FileAttributes attrs;
+  if (options.remote_attrs) {
+    SSH_TRY_VOID(s.pump_ready());
+    attrs = *options.remote_attrs;
+  } else {
+    SSH_TRY(fetched, stat(remote_path));
+    attrs = fetched;
+  }
   if (attrs.permissions && !attrs.is_regular()) {
     s.last_status = StatusCode::kFailure;
     return fail(Errc::kInvalidArgument, "Cannot download non-regular file: " + remote_path);
@@ -161,7 +168,7 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
   SSH_TRY(handle, s.expect_handle(s.engine.send_open(remote_path, sftp::kOpenRead, {})));
   ByteView handle_bytes = as_bytes(handle);
 
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.resume ? 0 : O_TRUNC);
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.resume || options.inplace ? 0 : O_TRUNC);
   Fd local(::open(local_path.c_str(), flags, mode | S_IWUSR));
   if (!local) {
     int err = errno;
@@ -326,6 +333,9 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
     s.last_status = error_status == StatusCode::kOk ? StatusCode::kFailure : error_status;
     return fail(std::move(*error));
   }
+  // In place: what the old file had beyond the new bytes goes.
+  if (options.inplace && ::ftruncate(local.get(), static_cast<off_t>(highwater.mark())) != 0)
+    log::error("{}", quoted_errno("local ftruncate", local_path, errno));
   // As OpenSSH, failing to copy the mode or times or to sync is reported but does
   // not fail a transfer whose data arrived.
   if (options.preserve) {
@@ -372,7 +382,8 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
     offset = *remote.size;
   }
   SSH_TRY(handle, s.expect_handle(s.engine.send_open(
-                      remote_path, sftp::kOpenWrite | sftp::kOpenCreate | (options.resume ? 0 : sftp::kOpenTruncate),
+                      remote_path,
+                      sftp::kOpenWrite | sftp::kOpenCreate | (options.resume || options.inplace ? 0 : sftp::kOpenTruncate),
                       create)));
   ByteView handle_bytes = as_bytes(handle);
 
@@ -469,8 +480,9 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
     report(options, highwater.mark(), size);
   }
 
-  if (s.connected && error && options.resume) {
-    // A failed resume keeps only the contiguous part, so the next resume is right.
+  if (s.connected && ((error && options.resume) || options.inplace)) {
+    // A failed resume keeps only the contiguous part, so the next resume is right; an
+    // in-place copy drops whatever the old file had beyond what was written.
     sftp::FileAttributes cut;
     cut.size = highwater.mark();
     (void)s.expect_ok(s.engine.send_fsetstat(handle_bytes, cut));
