@@ -1,6 +1,7 @@
 #include "sshcore/io/fd.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,6 +43,14 @@ Result<void> set_nonblocking(int fd, bool on) {
 
 Result<void> set_cloexec(int fd, bool on) {
   return update_flag(fd, F_GETFD, F_SETFD, FD_CLOEXEC, on);
+}
+
+bool wait_readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  for (;;) {
+    if (::poll(&p, 1, -1) >= 0) return true;
+    if (errno != EINTR) return false;
+  }
 }
 
 }  // namespace sshcore::io

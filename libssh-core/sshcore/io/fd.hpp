@@ -43,6 +43,9 @@ struct PipeEnds {
 Result<PipeEnds> make_pipe();
 
 Result<void> set_nonblocking(int fd, bool on = true);
+// Blocks until `fd` is readable or hung up (poll(2), EINTR retried); false when poll
+// itself fails (errno set).
+bool wait_readable(int fd);
 Result<void> set_cloexec(int fd, bool on = true);
 
 }  // namespace sshcore::io

@@ -28,15 +28,6 @@ constexpr std::size_t kReadBufferSize = 512 * 1024;
 // Room for a few 255 KiB WRITEs: pipe-max-size is 1 MiB unless raised.
 constexpr std::size_t kStagingCapacity = 1024 * 1024;
 
-// Blocks until `fd` is readable or hung up; false when poll(2) itself fails.
-bool wait_readable(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  for (;;) {
-    if (::poll(&p, 1, -1) >= 0) return true;
-    if (errno != EINTR) return false;
-  }
-}
-
 }  // namespace
 
 SplicePipe* SftpClientSession::State::staging_pipe() {

@@ -12,18 +12,6 @@
 #include "sshcore/io/file_io.hpp"
 
 namespace sshcore::io {
-namespace {
-
-// Waits until `fd` is readable (or hung up); false when poll itself fails.
-bool wait_readable(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  for (;;) {
-    if (::poll(&p, 1, -1) >= 0) return true;
-    if (errno != EINTR) return false;
-  }
-}
-
-}  // namespace
 
 bool is_pipe(int fd) {
   struct stat st {};
