@@ -56,7 +56,7 @@ TEST(ConnectionSession, OpenSessionPtyEnvExecWithReplies) {
   EXPECT_EQ(s.server().last(Kind::kChannelOpenRequest)->ev.open.type, "session");
   const Channel* cc = s.client()->channel(s.client_id);
   ASSERT_NE(cc, nullptr);
-  EXPECT_EQ(cc->remote_window(), kDefaultWindow);
+  EXPECT_EQ(cc->remote_window(), kInitialWindow);
   EXPECT_EQ(cc->remote_max_packet(), kMaxDataChunk);  // what we advertise (OpenSSH: 32 KiB)
 
   std::vector<TerminalMode> modes = {{tty_op::kVintr, 3}, {tty_op::kEcho, 1}, {tty_op::kOspeed, 38400}};
@@ -174,13 +174,13 @@ TEST(ConnectionSession, SlowConsumerKeepsTheInitialWindow) {
   s.server().on_event = [&](const ConnectionEvent& ev) {
     if (ev.kind == Kind::kData) backlog += ev.data.size();
   };
-  Bytes chunk = pattern(8 << 20, 3);
+  Bytes chunk = pattern(2 * kInitialWindow, 3);
   auto n = s.client()->send_data(s.client_id, chunk);
   ASSERT_TRUE(n);
-  EXPECT_EQ(*n, kDefaultWindow);  // exactly the window, the rest stays with the caller
+  EXPECT_EQ(*n, kInitialWindow);  // exactly the window, the rest stays with the caller
   EXPECT_FALSE(s.client()->can_send(s.client_id));
   s.pair.pump();
-  EXPECT_EQ(backlog, kDefaultWindow);
+  EXPECT_EQ(backlog, kInitialWindow);
   // The consumer drains slowly: one second per 256 KiB.
   std::size_t sent = *n;
   for (int round = 0; round < 64 && sent < chunk.size(); ++round) {
@@ -194,8 +194,8 @@ TEST(ConnectionSession, SlowConsumerKeepsTheInitialWindow) {
     sent += *more;
     s.pair.pump();
   }
-  EXPECT_EQ(s.server()->channel(s.server_id)->receive_window().window(), kDefaultWindow);
-  EXPECT_LE(backlog, kDefaultWindow);
+  EXPECT_EQ(s.server()->channel(s.server_id)->receive_window().window(), kInitialWindow);
+  EXPECT_LE(backlog, kInitialWindow);
   EXPECT_FALSE(s.server().error);
 }
 

@@ -5,9 +5,9 @@
 using namespace sshcore::connection;
 using namespace std::chrono_literals;
 
-TEST(ReceiveWindow, StartsWithOpenSshsWindowAndBigPackets) {
+TEST(ReceiveWindow, StartsWithBigWindowAndBigPackets) {
   ReceiveWindow w;
-  EXPECT_EQ(w.window(), 2u * 1024 * 1024);
+  EXPECT_EQ(w.window(), 16u * 1024 * 1024);  // OpenSSH: 2 MiB
   EXPECT_EQ(w.max_packet(), 255u * 1024);  // OpenSSH: 32 KiB; the transport takes 256 KiB
   EXPECT_EQ(w.credit(), w.window());
 }
@@ -64,7 +64,7 @@ TEST(ReceiveWindow, DefaultDoesNotGrowForAConsumerSlowerThanAWindowPerSecond) {
     t += 1500ms;
     (void)w.on_consume(w.backlog(), t);
   }
-  EXPECT_EQ(w.window(), kDefaultWindow);
+  EXPECT_EQ(w.window(), kInitialWindow);
 }
 
 TEST(ReceiveWindow, DoesNotGrowWhenDrainedSlowly) {
