@@ -23,6 +23,7 @@
 #include "sshcore/io/sftp_client_session.hpp"
 #include "sshcore/wire/reader.hpp"
 #include "sshcore/wire/writer.hpp"
+#include "support/scripted_sftp_server.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace sshcore;
@@ -31,138 +32,6 @@ using namespace sshpp::test;
 namespace sftp = sshcore::apps::sftp;
 
 namespace {
-
-struct Script {
-  std::string content;           // what READs return
-  std::size_t overlong_at = SIZE_MAX;  // the READ at this offset gets one byte too many
-  std::size_t trailing_at = SIZE_MAX;  // ... gets a byte after its data
-};
-
-class ScriptedServer {
- public:
-  explicit ScriptedServer(Script script) : script_(std::move(script)) {}
-
-  void serve(int in_fd, int out_fd) {
-    sftp::PacketFramer framer;
-    Bytes buf(1 << 20);
-    for (;;) {
-      ssize_t n = ::read(in_fd, buf.data(), buf.size());
-      if (n <= 0) break;
-      framer.feed(ByteView(buf.data(), static_cast<std::size_t>(n)));
-      pollfd p{in_fd, POLLIN, 0};
-      while (::poll(&p, 1, 5) > 0 && (p.revents & POLLIN)) {
-        n = ::read(in_fd, buf.data(), buf.size());
-        if (n <= 0) break;
-        framer.feed(ByteView(buf.data(), static_cast<std::size_t>(n)));
-      }
-      std::vector<Bytes> replies;
-      for (;;) {
-        auto payload = framer.next();
-        if (!payload) {
-          framing_errors_++;
-          return;
-        }
-        if (!*payload) break;
-        replies.push_back(answer(**payload));
-      }
-      Bytes out;
-      for (auto it = replies.rbegin(); it != replies.rend(); ++it) sftp::frame_packet(out, *it);
-      for (std::size_t off = 0; off < out.size();) {
-        ssize_t w = ::write(out_fd, out.data() + off, out.size() - off);
-        if (w <= 0) return;
-        off += static_cast<std::size_t>(w);
-      }
-    }
-  }
-
-  std::string received() {
-    std::lock_guard lock(mutex_);
-    return received_;
-  }
-  std::vector<std::size_t> write_lengths() {
-    std::lock_guard lock(mutex_);
-    return write_lengths_;
-  }
-  int framing_errors() const { return framing_errors_; }
-
- private:
-  Bytes answer(ByteView payload) {
-    wire::Reader r(payload);
-    auto type = static_cast<sftp::PacketType>(*r.u8());
-    wire::Writer w;
-    if (type == sftp::PacketType::kInit) {
-      w.u8(static_cast<std::uint8_t>(sftp::PacketType::kVersion));
-      w.u32(3);
-      return to_bytes(w.view());
-    }
-    std::uint32_t id = *r.u32();
-    auto status = [&](sftp::StatusCode code) {
-      w.u8(static_cast<std::uint8_t>(sftp::PacketType::kStatus));
-      w.u32(id);
-      w.u32(static_cast<std::uint32_t>(code));
-      w.string(std::string_view(""));
-      w.string(std::string_view(""));
-    };
-    switch (type) {
-      case sftp::PacketType::kStat: {
-        w.u8(static_cast<std::uint8_t>(sftp::PacketType::kAttrs));
-        w.u32(id);
-        sftp::FileAttributes a;
-        a.size = script_.content.size();
-        a.permissions = 0100644;
-        sftp::write_attributes(w, a);
-        break;
-      }
-      case sftp::PacketType::kOpen:
-        w.u8(static_cast<std::uint8_t>(sftp::PacketType::kHandle));
-        w.u32(id);
-        w.string(std::string_view("H"));
-        break;
-      case sftp::PacketType::kRead: {
-        (void)r.string();
-        std::uint64_t offset = *r.u64();
-        std::uint32_t length = *r.u32();
-        if (offset >= script_.content.size()) {
-          status(sftp::StatusCode::kEof);
-          break;
-        }
-        std::size_t n = std::min<std::size_t>(length, script_.content.size() - offset);
-        std::string data = script_.content.substr(offset, n);
-        if (offset == script_.overlong_at) data += 'x';
-        w.u8(static_cast<std::uint8_t>(sftp::PacketType::kData));
-        w.u32(id);
-        w.string(data);
-        if (offset == script_.trailing_at) w.u8(0);
-        break;
-      }
-      case sftp::PacketType::kWrite: {
-        (void)r.string();
-        std::uint64_t offset = *r.u64();
-        auto data = r.string();
-        if (!data || !r.empty()) {
-          framing_errors_++;
-          status(sftp::StatusCode::kBadMessage);
-          break;
-        }
-        std::lock_guard lock(mutex_);
-        if (received_.size() < offset + data->size()) received_.resize(offset + data->size());
-        received_.replace(offset, data->size(), as_chars(*data));
-        write_lengths_.push_back(data->size());
-        status(sftp::StatusCode::kOk);
-        break;
-      }
-      default:
-        status(sftp::StatusCode::kOk);
-    }
-    return to_bytes(w.view());
-  }
-
-  Script script_;
-  std::mutex mutex_;
-  std::string received_;
-  std::vector<std::size_t> write_lengths_;
-  std::atomic<int> framing_errors_{0};
-};
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -181,27 +50,6 @@ std::string random_bytes(std::size_t n, std::uint32_t seed) {
   return s;
 }
 
-struct Rig {
-  std::thread thread;
-  std::unique_ptr<SftpClientSession> session;
-  Rig(ScriptedServer& server, const SftpSessionOptions& options) {
-    int to_server[2], from_server[2];
-    EXPECT_EQ(::pipe2(to_server, O_CLOEXEC), 0);
-    EXPECT_EQ(::pipe2(from_server, O_CLOEXEC), 0);
-    thread = std::thread([&server, in = to_server[0], out = from_server[1]] {
-      server.serve(in, out);
-      ::close(in);
-      ::close(out);
-    });
-    auto s = SftpClientSession::start(Fd(to_server[1]), Fd(from_server[0]), options);
-    EXPECT_TRUE(s);
-    if (s) session = std::move(*s);
-  }
-  ~Rig() {
-    session.reset();  // both ends: a server blocked writing replies nobody reads gets EPIPE
-    thread.join();
-  }
-};
 
 SftpSessionOptions sizes(std::uint32_t request, std::uint32_t in_flight) {
   SftpSessionOptions o;
@@ -215,8 +63,8 @@ SftpSessionOptions sizes(std::uint32_t request, std::uint32_t in_flight) {
 TEST(SftpClientSplice, DownloadsOddSizesOutOfOrder) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65536}, std::size_t{3 * 1048576 + 4097}}) {
     TempDir dir;
-    ScriptedServer server(Script{random_bytes(size, 1), SIZE_MAX, SIZE_MAX});
-    Rig rig(server, sizes(65536 + 13, 8));
+    ScriptedSftpServer server(SftpScript{.content = random_bytes(size, 1)});
+    ScriptedSftpRig rig(server, sizes(65536 + 13, 8));
     ASSERT_TRUE(rig.session);
     auto r = rig.session->download("/x", dir / "out");
     ASSERT_TRUE(r) << r.error().message();
@@ -231,8 +79,8 @@ TEST(SftpClientSplice, DownloadsOddSizesOutOfOrder) {
 
 TEST(SftpClientSplice, OverlongDataIsTheSameProtocolError) {
   TempDir dir;
-  ScriptedServer server(Script{random_bytes(1 << 20, 2), 3 * 65536, SIZE_MAX});
-  Rig rig(server, sizes(65536, 4));
+  ScriptedSftpServer server(SftpScript{.content = random_bytes(1 << 20, 2), .overlong_at = 3 * 65536});
+  ScriptedSftpRig rig(server, sizes(65536, 4));
   ASSERT_TRUE(rig.session);
   auto r = rig.session->download("/x", dir / "out");
   ASSERT_FALSE(r);
@@ -246,8 +94,8 @@ TEST(SftpClientSplice, OverlongDataIsTheSameProtocolError) {
 
 TEST(SftpClientSplice, TrailingBytesAfterDataAreRefused) {
   TempDir dir;
-  ScriptedServer server(Script{random_bytes(1 << 20, 3), SIZE_MAX, 2 * 65536});
-  Rig rig(server, sizes(65536, 4));
+  ScriptedSftpServer server(SftpScript{.content = random_bytes(1 << 20, 3), .trailing_at = 2 * 65536});
+  ScriptedSftpRig rig(server, sizes(65536, 4));
   ASSERT_TRUE(rig.session);
   auto r = rig.session->download("/x", dir / "out");
   ASSERT_FALSE(r);
@@ -258,8 +106,8 @@ TEST(SftpClientSplice, TrailingBytesAfterDataAreRefused) {
 // /dev/full takes no splice (EINVAL): the payload is copied, the write's ENOSPC is the
 // error, and the rest of the payloads are read and dropped so the session goes on.
 TEST(SftpClientSplice, TargetWithoutSpliceFallsBackAndKeepsStep) {
-  ScriptedServer server(Script{random_bytes(1 << 20, 4), SIZE_MAX, SIZE_MAX});
-  Rig rig(server, sizes(65536, 8));
+  ScriptedSftpServer server(SftpScript{.content = random_bytes(1 << 20, 4)});
+  ScriptedSftpRig rig(server, sizes(65536, 8));
   ASSERT_TRUE(rig.session);
   auto r = rig.session->download("/x", "/dev/full");
   ASSERT_FALSE(r);
@@ -280,8 +128,8 @@ TEST(SftpClientSplice, UploadSendsFullWritesLikeTheCopyingPath) {
   // request fits now and then, and the rest of that WRITE is copied.
   std::string content = random_bytes(5 * 1048576 + 123, 5);
   spit(dir / "in", content);
-  ScriptedServer server(Script{});
-  Rig rig(server, sizes(200000, 16));
+  ScriptedSftpServer server(SftpScript{});
+  ScriptedSftpRig rig(server, sizes(200000, 16));
   ASSERT_TRUE(rig.session);
   auto r = rig.session->upload(dir / "in", "/y");
   ASSERT_TRUE(r) << r.error().message();
@@ -299,8 +147,8 @@ TEST(SftpClientSplice, UploadOfAFileTruncatedMidwaySendsNoGarbage) {
   TempDir dir;
   std::string content = random_bytes(4 * 1048576, 6);
   spit(dir / "in", content);
-  ScriptedServer server(Script{});
-  Rig rig(server, sizes(32768, 2));
+  ScriptedSftpServer server(SftpScript{});
+  ScriptedSftpRig rig(server, sizes(32768, 2));
   ASSERT_TRUE(rig.session);
   constexpr std::size_t kCut = 500000;  // inside a request, not page aligned
   bool cut = false;
@@ -336,8 +184,8 @@ TEST(SftpClientSplice, UploadOfAFileTruncatedMidwaySendsNoGarbage) {
 TEST(SftpClientSplice, InterruptDrainsAndCutsAtPrefix) {
   TempDir dir;
   std::string content = random_bytes(4 * 1048576, 7);
-  ScriptedServer server(Script{content, SIZE_MAX, SIZE_MAX});
-  Rig rig(server, sizes(65536, 8));
+  ScriptedSftpServer server(SftpScript{.content = content});
+  ScriptedSftpRig rig(server, sizes(65536, 8));
   ASSERT_TRUE(rig.session);
   volatile std::sig_atomic_t flag = 0;
   TransferOptions t;
