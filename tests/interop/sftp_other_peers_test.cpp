@@ -35,47 +35,10 @@ constexpr const char* kUserPrefix = "sftpo";  // + pid: see TestUser
 constexpr std::size_t kMiB = 1024 * 1024;
 constexpr const char* kDebianSftpServer = "/usr/lib/openssh/sftp-server";
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-// EXPECT_EQ on whole reports prints two walls of text: name the lines that differ.
-void expect_same_lines(const std::string& ours, const std::string& openssh) {
-  auto a = lines_of(ours), b = lines_of(openssh);
-  EXPECT_EQ(a.size(), b.size()) << "ours:\n" << ours << "\nOpenSSH's:\n" << openssh;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
-    EXPECT_EQ(a[i], b[i]) << "line " << i + 1 << " (ours first, then OpenSSH's)";
-}
-
 bool has_line(const std::string& report, const std::string& line) {
   for (const auto& l : lines_of(report))
     if (l == line) return true;
   return false;
-}
-
-// `ls` long names carry the minute a file was written: mask fields 6-8 of each.
-std::string mask_dates(const std::string& text) {
-  std::string out;
-  for (const auto& line : lines_of(text)) {
-    std::istringstream in(line);
-    std::vector<std::string> f;
-    for (std::string w; in >> w;) f.push_back(w);
-    bool listing = f.size() >= 9 && f[0].size() == 10 && std::string("-dlcbps").find(f[0][0]) != std::string::npos;
-    if (!listing) {
-      out += line + "\n";
-      continue;
-    }
-    std::string masked;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      if (i == 6 || i == 7) continue;
-      masked += (i ? " " : "") + (i == 5 ? std::string("<date>") : f[i]);
-    }
-    out += masked + "\n";
-  }
-  return out;
 }
 
 // One SFTP server under test: our sshd with a Subsystem line, or Debian's sshd.

@@ -1,8 +1,11 @@
 #include "support/sftp_peers.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstring>
 #include <random>
+#include <sstream>
 
 #include "support/other_peers.hpp"
 
@@ -207,6 +210,41 @@ std::string sha256_of(const std::string& path) {
   auto r = run({"/bin/sh", "-c", "/usr/bin/sha256sum < \"$1\"", "sh", path});
   if (r.exit_code != 0) return "unreadable " + path + ": " + r.err;
   return r.out.substr(0, 64);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+void expect_same_lines(const std::string& ours, const std::string& openssh) {
+  auto a = lines_of(ours), b = lines_of(openssh);
+  EXPECT_EQ(a.size(), b.size()) << "ours:\n" << ours << "\nOpenSSH's:\n" << openssh;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    EXPECT_EQ(a[i], b[i]) << "line " << i + 1 << " (ours first, then OpenSSH's)";
+}
+
+std::string mask_dates(const std::string& text) {
+  std::string out;
+  for (const auto& line : lines_of(text)) {
+    std::istringstream in(line);
+    std::vector<std::string> f;
+    for (std::string w; in >> w;) f.push_back(w);
+    bool listing = f.size() >= 9 && f[0].size() == 10 && std::string("-dlcbps").find(f[0][0]) != std::string::npos;
+    if (!listing) {
+      out += line + "\n";
+      continue;
+    }
+    std::string masked;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (i == 6 || i == 7) continue;
+      masked += (i ? " " : "") + (i == 5 ? std::string("<date>") : f[i]);
+    }
+    out += masked + "\n";
+  }
+  return out;
 }
 
 }  // namespace sshpp::test

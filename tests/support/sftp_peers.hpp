@@ -27,6 +27,13 @@ ParamikoSftpRun run_paramiko_sftp(const std::string& dir, int port, const std::s
 // host key fingerprint ("SHA256:...").
 std::vector<std::string> putty_options(int port, const std::string& ppk, const std::vector<std::string>& host_keys);
 
+// Transcripts compared line by line: the lines of a text; EXPECT_EQ per line that
+// differs (whole reports as one EXPECT_EQ print two walls of text); `ls -l` style lines
+// with their date fields (6-8) masked, since they carry the minute a file was written.
+std::vector<std::string> lines_of(const std::string& text);
+void expect_same_lines(const std::string& ours, const std::string& openssh);
+std::string mask_dates(const std::string& text);
+
 // Deterministic pseudo-random bytes, and a file's sha256 in hex.
 std::string seeded_bytes(std::size_t size, std::uint64_t seed);
 std::string sha256_of(const std::string& path);
