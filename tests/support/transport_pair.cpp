@@ -1,5 +1,6 @@
 #include "support/transport_pair.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace sshpp::test {
@@ -54,18 +55,29 @@ void TransportPair::pump(const std::function<void(Bytes&)>& tamper) {
       Bytes chunk = to_bytes(out);
       client_->consume_output(out.size());
       if (tamper) tamper(chunk);
-      server_->receive(chunk);
+      deliver(*server_, chunk);
       moved = true;
     }
     if (auto out = server_->pending_output(); !out.empty()) {
       Bytes chunk = to_bytes(out);
       server_->consume_output(out.size());
-      client_->receive(chunk);
+      deliver(*client_, chunk);
       moved = true;
     }
     moved |= drain(*server_, server_log_);
     moved |= drain(*client_, client_log_);
     if (!moved) return;
+  }
+}
+
+void TransportPair::deliver(TransportSession& to, const Bytes& chunk) {
+  if (receive_piece_ == 0) return to.receive(chunk);
+  for (std::size_t at = 0; at < chunk.size();) {
+    auto room = to.receive_buffer(receive_piece_);
+    const std::size_t n = std::min(room.size(), chunk.size() - at);
+    std::copy_n(chunk.begin() + static_cast<std::ptrdiff_t>(at), n, room.begin());
+    to.commit_received(n);
+    at += n;
   }
 }
 

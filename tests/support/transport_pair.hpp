@@ -37,11 +37,16 @@ class TransportPair {
   // may rewrite each chunk travelling client -> server before delivery.
   void pump(const std::function<void(sshcore::Bytes&)>& tamper_client_to_server = {});
   bool both_ready() const;  // both completed the first key exchange, no errors
+  // From now on pump() delivers bytes as a driver reading the socket in place does:
+  // receive_buffer(piece), a copy of at most `piece` bytes into it, commit_received().
+  void receive_in_place(std::size_t piece) { receive_piece_ = piece; }
 
   static std::shared_ptr<sshcore::keys::Signer> host_key(sshcore::keys::KeyType type);
 
  private:
   bool drain(sshcore::transport::TransportSession& s, SideLog& log);
+  void deliver(sshcore::transport::TransportSession& to, const sshcore::Bytes& chunk);
+  std::size_t receive_piece_ = 0;
   std::unique_ptr<sshcore::transport::TransportSession> client_, server_;
   SideLog client_log_, server_log_;
 };

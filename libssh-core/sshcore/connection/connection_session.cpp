@@ -1,12 +1,21 @@
 #include "sshcore/connection/connection_session.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "sshcore/base/log.hpp"
 
 namespace sshcore::connection {
 namespace {
+
+// A data message's header at the front of `room`; returns its size.
+template <class DataMessage>
+std::size_t write_header(std::span<std::uint8_t> room, const DataMessage& m) {
+  auto head = m.header();
+  std::memcpy(room.data(), head.data(), head.size());
+  return head.size();
+}
 
 unexpected<Error> protocol_error(std::string detail) {
   return fail(Error{Errc::kInvalidFormat, std::move(detail), DisconnectReason::kProtocolError});
@@ -552,15 +561,13 @@ Result<std::size_t> ConnectionSession::write_data(ChannelId id, ByteView data, s
     if (limit == 0) break;
     std::uint32_t n = static_cast<std::uint32_t>(std::min<std::size_t>(limit, data.size() - sent));
     ByteView chunk = data.subspan(sent, n);
-    if (parts_sink_) {
-      // Header and data go into the packet as two parts: the data's only copy.
-      if (extended) {
-        auto head = MsgChannelExtendedData{c->remote_id(), data_type, chunk}.header();
-        SSH_TRY_VOID(parts_sink_(ByteView(head), chunk));
-      } else {
-        auto head = MsgChannelData{c->remote_id(), chunk}.header();
-        SSH_TRY_VOID(parts_sink_(ByteView(head), chunk));
-      }
+    if (room_.begin) {
+      // Header and data go straight into the packet: the data's only copy.
+      auto room = room_.begin(MsgChannelData::kHeaderSize + (extended ? 4 : 0) + n);
+      auto head_size = extended ? write_header(room, MsgChannelExtendedData{c->remote_id(), data_type, chunk})
+                                : write_header(room, MsgChannelData{c->remote_id(), chunk});
+      std::memcpy(room.data() + head_size, chunk.data(), n);
+      SSH_TRY_VOID(room_.finish(head_size + n));
     } else {
       // One copy into a reused buffer, header and data together; the transport encrypts from it.
       scratch_.clear();
@@ -575,6 +582,42 @@ Result<std::size_t> ConnectionSession::write_data(ChannelId id, ByteView data, s
   }
   if (sent < data.size()) c->blocked = true;
   return sent;
+}
+
+Result<std::span<std::uint8_t>> ConnectionSession::begin_data(ChannelId id, std::size_t max) {
+  Channel* c = find(id);
+  if (c == nullptr || !c->may_send_data())
+    return fail(Errc::kInvalidArgument, "channel " + std::to_string(id) + ": not open for data");
+  std::size_t n = kex_busy() ? 0 : std::min<std::size_t>(max, c->next_chunk_limit());
+  if (n == 0) {
+    c->blocked = true;
+    return std::span<std::uint8_t>{};
+  }
+  constexpr std::size_t kHead = MsgChannelData::kHeaderSize;
+  if (room_.begin) {
+    data_room_ = room_.begin(kHead + n);
+  } else {
+    scratch_.resize(kHead + n);
+    data_room_ = scratch_;
+  }
+  return data_room_.subspan(kHead);
+}
+
+Result<void> ConnectionSession::finish_data(ChannelId id, std::size_t n) {
+  constexpr std::size_t kHead = MsgChannelData::kHeaderSize;
+  Channel* c = find(id);
+  auto room = std::exchange(data_room_, {});
+  if (room.size() < kHead || n > room.size() - kHead || c == nullptr)
+    return fail(Errc::kInternal, "channel " + std::to_string(id) + ": finish_data without begin_data");
+  if (n == 0) return room_.begin ? room_.finish(0) : Result<void>{};
+  write_header(room, MsgChannelData{c->remote_id(), ByteView(room.data() + kHead, n)});
+  if (room_.begin) {
+    SSH_TRY_VOID(room_.finish(kHead + n));
+  } else {
+    SSH_TRY_VOID(emit(ByteView(room.data(), kHead + n)));
+  }
+  c->spend_remote_window(static_cast<std::uint32_t>(n));
+  return {};
 }
 
 Result<void> ConnectionSession::send_eof(ChannelId id) {

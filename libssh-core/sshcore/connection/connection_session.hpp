@@ -46,6 +46,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,13 +101,17 @@ struct ConnectionEvent {
 class ConnectionSession {
  public:
   using Sink = std::function<Result<void>(ByteView message)>;
-  // Sends one message given as two parts, `head` then `data` (TransportSession's
-  // two-part send): channel data is then copied once, straight into the packet.
-  using PartsSink = std::function<Result<void>(ByteView head, ByteView data)>;
+  // Room for one message written in place in the packet being built, then finished
+  // with its real length, 0 meaning none (TransportSession::begin_message and
+  // finish_message): channel data is then copied at most once, straight into the packet.
+  struct MessageRoom {
+    std::function<std::span<std::uint8_t>(std::size_t max_len)> begin;
+    std::function<Result<void>(std::size_t len)> finish;
+  };
 
   ConnectionSession(Role role, Sink sink, ConnectionConfig config = {});
   // Without it, data messages are built whole in a scratch buffer and given to `sink`.
-  void set_parts_sink(PartsSink sink) { parts_sink_ = std::move(sink); }
+  void set_message_room(MessageRoom room) { room_ = std::move(room); }
   ~ConnectionSession();
   ConnectionSession(const ConnectionSession&) = delete;
   ConnectionSession& operator=(const ConnectionSession&) = delete;
@@ -153,6 +158,13 @@ class ConnectionSession {
   Result<std::size_t> send_data(ChannelId channel, ByteView data);
   Result<std::size_t> send_extended_data(ChannelId channel, ByteView data,
                                          std::uint32_t data_type = kExtendedDataStderr);
+  // Channel data with no copy: room for up to `max` bytes in the DATA packet being
+  // built (no more than the window and the peer's packet size take now), for the
+  // driver to read() into; then finish_data() with the count written, 0 to send
+  // nothing. No other call may come between the two. An empty span means nothing may
+  // be sent now and counts as a refused send_data() (kWindowAvailable follows).
+  Result<std::span<std::uint8_t>> begin_data(ChannelId channel, std::size_t max);
+  Result<void> finish_data(ChannelId channel, std::size_t n);
   Result<void> send_eof(ChannelId channel);  // once; later calls do nothing
   Result<void> close(ChannelId channel);     // once; kClose follows the peer's CLOSE
   // The application has written n received bytes of `channel` out (data or extended).
@@ -205,7 +217,8 @@ class ConnectionSession {
 
   Role role_;
   Sink sink_;
-  PartsSink parts_sink_;
+  MessageRoom room_;
+  std::span<std::uint8_t> data_room_;  // begin_data()'s, header included, until finish_data()
   ConnectionConfig config_;
   std::map<ChannelId, std::unique_ptr<Channel>> channels_;
   std::deque<ConnectionEvent> events_;

@@ -110,6 +110,8 @@ class PacketEncoder {
   // the room is a scratch buffer that finish_payload() compresses from.
   std::span<std::uint8_t> begin_payload(std::size_t max_len);
   Result<void> finish_payload(std::size_t len);
+  // Gives the room back unused: nothing is sent.
+  void cancel_payload() { begun_ = false; }
   // The largest uncompressed payload encode() accepts under the current keys.
   std::size_t max_payload_size() const;
 

@@ -1,8 +1,10 @@
 #include "sshcore/transport/transport_session.hpp"
 
 #include <cstring>
+#include <utility>
 
 #include "sshcore/base/log.hpp"
+#include "sshcore/base/secret.hpp"
 #include "sshcore/keys/key_type.hpp"
 #include "sshcore/transport/compat_banner.hpp"
 #include "sshcore/transport/kex_round.hpp"
@@ -37,7 +39,7 @@ TransportSession::TransportSession(TransportConfig config, std::vector<std::shar
       our_id_(our_identification(config_.identification_comment)),
       version_(config_.role == Role::kServer ? Role::kServer : Role::kClient) {}
 
-TransportSession::~TransportSession() = default;
+TransportSession::~TransportSession() { secure_wipe(message_scratch_.data(), message_scratch_.size()); }
 
 std::string TransportSession::our_kexinit_kex_list() const {
   std::string list = config_.kex;
@@ -98,6 +100,19 @@ void TransportSession::receive(ByteView bytes) {
     bytes = bytes.subspan(used);
   }
   decoder_.receive(bytes);
+}
+
+std::span<std::uint8_t> TransportSession::receive_buffer(std::size_t n) {
+  // Until the peer's identification line is in, bytes go through the version exchange.
+  receive_in_place_ = peer_.has_value() && !closed_ && !error_;
+  if (receive_in_place_) return decoder_.receive_buffer(n);
+  receive_scratch_.resize(n);
+  return receive_scratch_;
+}
+
+void TransportSession::commit_received(std::size_t n) {
+  if (!std::exchange(receive_in_place_, false)) return receive(ByteView(receive_scratch_.data(), n));
+  decoder_.commit_received(n);
 }
 
 unexpected<Error> TransportSession::fatal(Error e) {
@@ -309,15 +324,31 @@ Result<void> TransportSession::send(ByteView message) {
 }
 
 Result<void> TransportSession::send(ByteView head, ByteView tail) {
-  if (error_ || closed_ || (kex_ && (kex_->initial() || !kex_->newkeys_sent())) || head.empty()) {
-    Bytes whole(head.begin(), head.end());
-    whole.insert(whole.end(), tail.begin(), tail.end());
-    return send(ByteView(whole));
-  }
-  auto room = encoder_.begin_payload(head.size() + tail.size());
-  std::memcpy(room.data(), head.data(), head.size());
+  if (head.size() + tail.size() == 0) return send(ByteView());  // the usual "empty message" error
+  auto room = begin_message(head.size() + tail.size());
+  if (!head.empty()) std::memcpy(room.data(), head.data(), head.size());
   if (!tail.empty()) std::memcpy(room.data() + head.size(), tail.data(), tail.size());
-  if (auto r = encoder_.finish_payload(head.size() + tail.size()); !r) return fatal(std::move(r).error());
+  return finish_message(head.size() + tail.size());
+}
+
+std::span<std::uint8_t> TransportSession::begin_message(std::size_t max_len) {
+  message_in_place_ = !error_ && !closed_ && !(kex_ && (kex_->initial() || !kex_->newkeys_sent()));
+  if (message_in_place_) return encoder_.begin_payload(max_len);
+  if (message_scratch_.size() < max_len) {
+    secure_wipe(message_scratch_.data(), message_scratch_.size());
+    message_scratch_ = Bytes(max_len);
+  }
+  return {message_scratch_.data(), max_len};
+}
+
+Result<void> TransportSession::finish_message(std::size_t len) {
+  if (!message_in_place_) return len == 0 ? Result<void>{} : send(ByteView(message_scratch_.data(), len));
+  message_in_place_ = false;
+  if (len == 0) {
+    encoder_.cancel_payload();
+    return {};
+  }
+  if (auto r = encoder_.finish_payload(len); !r) return fatal(std::move(r).error());
   if (auto r = maybe_rekey(); !r) return fatal(std::move(r).error());
   return {};
 }

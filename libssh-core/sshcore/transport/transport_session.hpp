@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,6 +90,11 @@ class TransportSession {
 
   void start();
   void receive(ByteView bytes);
+  // The same without a copy: room for up to n bytes in the input queue (read() from
+  // the socket into it), then commit_received() with the count read. The span is
+  // valid until commit_received(); no other call may come between.
+  std::span<std::uint8_t> receive_buffer(std::size_t n);
+  void commit_received(std::size_t n);
   Result<std::optional<TransportEvent>> next_event();
 
   // An upper-layer message (service request/accept, userauth, connection). Held
@@ -97,6 +103,14 @@ class TransportSession {
   // The same for a message given as `head` followed by `tail` (channel data: header,
   // then the bytes), copied into the packet without first joining them.
   Result<void> send(ByteView head, ByteView tail);
+  // The same with no copy at all: room for a message of up to `max_len` bytes, in
+  // place in the packet being built, then finish_message() with the length written
+  // (0: nothing is sent). A driver read()s channel data straight into it. The span is
+  // valid until finish_message(); no other call may come between. While a key
+  // exchange holds messages back, the room is a scratch buffer that finish_message()
+  // queues like send() does.
+  std::span<std::uint8_t> begin_message(std::size_t max_len);
+  Result<void> finish_message(std::size_t len);
   // True while sending would only queue: producers of bulk data should wait (ANCHORS O3).
   bool kex_in_progress() const;
   Result<void> request_rekey();
@@ -146,6 +160,10 @@ class TransportSession {
   PacketDecoder decoder_;
   std::unique_ptr<KexRound> kex_;
   std::deque<Bytes> held_;                 // upper-layer messages waiting for NEWKEYS
+  Bytes message_scratch_;                  // begin_message()'s room while messages are held
+  bool message_in_place_ = false;          // begin_message() gave room in the encoder
+  Bytes receive_scratch_;                  // receive_buffer() before the identification
+  bool receive_in_place_ = false;          // receive_buffer() gave room in the decoder
   std::deque<TransportEvent> events_;
   Bytes session_id_;
   std::optional<NegotiatedAlgs> negotiated_;

@@ -541,24 +541,48 @@ TEST(ConnectionSession, GarbageNeverCrashes) {
   EXPECT_FALSE(inject(ConnectionPair().server(), Bytes{msg::kChannelData, 0, 0}));
 }
 
-// Data sent through a two-part sink (header, then the bytes: what the transport copies
-// into the packet) is, joined, the very message the one-part sink gets.
-TEST(ConnectionSession, PartsSinkGivesTheSameMessagesAsTheWholeSink) {
-  std::vector<Bytes> whole_messages, joined_messages;
+namespace {
+
+// A MessageRoom over a plain buffer, as TransportSession::begin_message gives one:
+// finished messages are collected whole.
+struct RoomCollector {
+  Bytes room;
+  std::vector<Bytes> messages;
+  std::size_t begun = 0, cancelled = 0;
+  ConnectionSession::MessageRoom hooks() {
+    return {[this](std::size_t n) {
+              ++begun;
+              room.assign(n, 0xee);
+              return std::span<std::uint8_t>(room);
+            },
+            [this](std::size_t n) -> Result<void> {
+              if (n > room.size()) return fail(Errc::kInternal, "finished beyond the room");
+              if (n == 0) {
+                ++cancelled;
+              } else {
+                messages.emplace_back(room.begin(), room.begin() + static_cast<std::ptrdiff_t>(n));
+              }
+              return {};
+            }};
+  }
+};
+
+}  // namespace
+
+// Data sent through a message room (header and bytes written in place into the packet
+// being built) is the very message the one-part sink gets.
+TEST(ConnectionSession, MessageRoomGivesTheSameMessagesAsTheWholeSink) {
+  std::vector<Bytes> whole_messages;
+  RoomCollector room;
   ConnectionSession whole(Role::kClient, [&](ByteView m) -> Result<void> {
     whole_messages.push_back(to_bytes(m));
     return {};
   });
   ConnectionSession parts(Role::kClient, [&](ByteView m) -> Result<void> {
-    joined_messages.push_back(to_bytes(m));
+    room.messages.push_back(to_bytes(m));
     return {};
   });
-  parts.set_parts_sink([&](ByteView head, ByteView data) -> Result<void> {
-    Bytes joined = to_bytes(head);
-    joined.insert(joined.end(), data.begin(), data.end());
-    joined_messages.push_back(std::move(joined));
-    return {};
-  });
+  parts.set_message_room(room.hooks());
   const Bytes data = pattern(600 * 1024 + 17, 3);
   for (ConnectionSession* s : {&whole, &parts}) {
     auto id = s->open_session();
@@ -571,8 +595,82 @@ TEST(ConnectionSession, PartsSinkGivesTheSameMessagesAsTheWholeSink) {
     ASSERT_TRUE(err);
     EXPECT_EQ(*err, 150000u);
   }
-  ASSERT_EQ(whole_messages.size(), joined_messages.size());
-  EXPECT_EQ(whole_messages, joined_messages);
+  ASSERT_EQ(whole_messages.size(), room.messages.size());
+  EXPECT_EQ(whole_messages, room.messages);
   // 600 KiB in packets of at most the peer's 100000 bytes, plus the open and stderr.
   EXPECT_EQ(whole_messages.size(), 1u + 7u + 2u);
+}
+
+// begin_data/finish_data: the driver reads into the packet itself. The room is cut to
+// the peer's packet size and window, the header carries the count really written, the
+// window shrinks by it, 0 sends nothing, and a closed window refuses until an adjust.
+// With and without a message room the messages are those send_data() would give.
+TEST(ConnectionSession, DataWrittenInPlaceIsTheMessageSendDataGives) {
+  for (bool with_room : {true, false}) {
+    SCOPED_TRACE(with_room ? "message room" : "scratch buffer");
+    std::vector<Bytes> sent;
+    RoomCollector room;
+    ConnectionSession c(Role::kClient, [&](ByteView m) -> Result<void> {
+      sent.push_back(to_bytes(m));
+      return {};
+    });
+    if (with_room) c.set_message_room(room.hooks());
+    auto id = c.open_session();
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(c.handle(MsgChannelOpenConfirmation{*id, 42, 150000, 100000, {}}.encode()));
+    while (c.next_event()) {
+    }
+    auto& out = with_room ? room.messages : sent;
+    out.clear();
+
+    auto r = c.begin_data(*id, 1u << 20);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), 100000u);  // the peer's max packet
+    const Bytes data = pattern(70000, 9);
+    std::copy(data.begin(), data.end(), r->begin());
+    ASSERT_TRUE(c.finish_data(*id, data.size()));
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0], (MsgChannelData{42, data}.encode()));
+    EXPECT_EQ(c.send_window(*id), 150000u - 70000u);
+
+    r = c.begin_data(*id, 5);  // 0 written: nothing goes out, the window stays
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->size(), 5u);
+    ASSERT_TRUE(c.finish_data(*id, 0));
+    EXPECT_EQ(out.size(), 1u);
+    EXPECT_EQ(c.send_window(*id), 80000u);
+    if (with_room) {
+      EXPECT_EQ(room.cancelled, 1u);
+    }
+
+    r = c.begin_data(*id, 1u << 20);  // the rest of the window
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), 80000u);
+    std::fill(r->begin(), r->end(), 0x5a);
+    ASSERT_TRUE(c.finish_data(*id, 80000));
+    EXPECT_EQ(out.back(), (MsgChannelData{42, Bytes(80000, 0x5a)}.encode()));
+    EXPECT_EQ(c.send_window(*id), 0u);
+
+    r = c.begin_data(*id, 10);  // window closed: refused, and kWindowAvailable after an adjust
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->empty());
+    EXPECT_FALSE(c.finish_data(*id, 1));  // nothing was begun
+    ASSERT_TRUE(c.handle(MsgChannelWindowAdjust{*id, 1000}.encode()));
+    auto ev = c.next_event();
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->kind, Kind::kWindowAvailable);
+    r = c.begin_data(*id, 1u << 20);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->size(), 1000u);
+    EXPECT_FALSE(c.finish_data(*id, 1001));  // more than the room
+  }
+}
+
+// Writing in place is for open channels only.
+TEST(ConnectionSession, DataInPlaceNeedsAnOpenChannel) {
+  ConnectionSession c(Role::kClient, [](ByteView) -> Result<void> { return {}; });
+  EXPECT_FALSE(c.begin_data(7, 100));
+  auto id = c.open_session();
+  ASSERT_TRUE(id);
+  EXPECT_FALSE(c.begin_data(*id, 100));  // not confirmed yet
 }
