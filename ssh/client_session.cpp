@@ -40,6 +40,9 @@ using sshcore::Bytes;
 
 constexpr int kExitFailure = 255;
 constexpr std::size_t kSocketReadSize = 256 * 1024;
+// Unsent output above which stdin is not read: a packet or two is enough to keep the
+// socket busy, and more would only wait in memory (sshd stops at any backlog).
+constexpr std::size_t kMaxSocketBacklog = 512 * 1024;
 
 // SSH_MSG numbers the driver routes: userauth (service accept and 50..79) and connection (80..127).
 bool is_userauth_message(std::uint8_t n) { return n == 6 || (n >= 50 && n <= 79); }
@@ -82,6 +85,7 @@ class ClientSession {
   void on_first_kex();
   void on_authenticated();
   void flush_socket();
+  void write_socket();  // what the socket takes now of the transport's output
   void fail_connection(const sshcore::Error& e, bool already_logged = false);
   void quit(int status) {
     if (!quit_) exit_status_ = status;
@@ -119,7 +123,6 @@ class ClientSession {
   bool version_logged_ = false;
   bool quit_ = false;
   int exit_status_ = kExitFailure;
-  Bytes read_buf_ = Bytes(kSocketReadSize);
   std::chrono::steady_clock::time_point last_receive_ = std::chrono::steady_clock::now();
   int alive_count_ = 0;
   std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
@@ -164,6 +167,17 @@ void ClientSession::fail_connection(const sshcore::Error& e, bool already_logged
 }
 
 void ClientSession::flush_socket() {
+  write_socket();
+  if (session_ && transport_ && transport_->pending_output().size() <= kMaxSocketBacklog) {
+    session_->network_drained();  // stdin may have waited for this
+    write_socket();
+  }
+  const bool more = transport_ && !transport_->pending_output().empty();
+  if (loop_.watching(conn_.fd.get()))
+    (void)loop_.set_interest(conn_.fd.get(), sshcore::io::kRead | (more ? sshcore::io::kWrite : 0u));
+}
+
+void ClientSession::write_socket() {
   while (transport_) {
     ByteView out = transport_->pending_output();
     if (out.empty()) break;
@@ -176,9 +190,6 @@ void ClientSession::flush_socket() {
     if (n < 0 && errno == EINTR) continue;
     break;
   }
-  const bool more = transport_ && !transport_->pending_output().empty();
-  if (loop_.watching(conn_.fd.get()))
-    (void)loop_.set_interest(conn_.fd.get(), sshcore::io::kRead | (more ? sshcore::io::kWrite : 0u));
 }
 
 void ClientSession::on_first_kex() {
@@ -229,7 +240,8 @@ void ClientSession::on_authenticated() {
   cc.kex_in_progress = [this] { return transport_->kex_in_progress(); };
   connection_ = std::make_unique<sshcore::connection::ConnectionSession>(
       sshcore::transport::Role::kClient, [this](ByteView m) { return transport_->send(m); }, cc);
-  connection_->set_parts_sink([this](ByteView head, ByteView data) { return transport_->send(head, data); });
+  connection_->set_message_room({[this](std::size_t n) { return transport_->begin_message(n); },
+                                 [this](std::size_t n) { return transport_->finish_message(n); }});
   SessionChannel::Setup setup;
   setup.want_tty = want_tty_;
   setup.command = cl_.command;
@@ -244,6 +256,7 @@ void ClientSession::on_authenticated() {
     flush_socket();
   };
   hooks.quit = [this](int status) { on_session_end(status); };
+  hooks.backlogged = [this] { return transport_ && transport_->pending_output().size() > kMaxSocketBacklog; };
   run_local_command();
   set_ip_qos(want_tty_);
   session_ = std::make_unique<SessionChannel>(loop_, *connection_, opts(), setup, std::move(hooks));
@@ -434,7 +447,9 @@ void ClientSession::on_socket(sshcore::io::Readiness r) {
   if (r.writable) flush_socket();
   if (!(r.readable || r.hangup || r.error)) return;
   for (int rounds = 0; rounds < 8 && !quit_; ++rounds) {
-    ssize_t n = ::read(conn_.fd.get(), read_buf_.data(), read_buf_.size());
+    auto room = transport_->receive_buffer(kSocketReadSize);  // read() straight into the input queue
+    ssize_t n = ::read(conn_.fd.get(), room.data(), room.size());
+    transport_->commit_received(n > 0 ? static_cast<std::size_t>(n) : 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (n <= 0) {
@@ -452,9 +467,8 @@ void ClientSession::on_socket(sshcore::io::Readiness r) {
     }
     last_receive_ = std::chrono::steady_clock::now();
     bytes_in_ += static_cast<std::uint64_t>(n);
-    transport_->receive(ByteView(read_buf_.data(), static_cast<std::size_t>(n)));
     pump_transport();
-    if (static_cast<std::size_t>(n) < read_buf_.size()) break;
+    if (static_cast<std::size_t>(n) < kSocketReadSize) break;
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "sshcore/base/log.hpp"
 #include "sshcore/base/pattern.hpp"
@@ -326,7 +327,17 @@ void SessionChannel::output_failed(Output& out) {
   }
 }
 
+void SessionChannel::network_drained() {
+  if (!std::exchange(waiting_for_network_, false)) return;
+  send_pending_input();  // watches stdin again unless the window holds it back
+}
+
 void SessionChannel::watch_stdin(bool on) {
+  // Reading stdin faster than the socket takes it would only queue the bytes in memory.
+  if (on && hooks_.backlogged && hooks_.backlogged()) {
+    waiting_for_network_ = true;
+    on = false;
+  }
   if (!stdin_active_ || on == stdin_watched_) return;
   if (on) {
     if (loop_.watch(STDIN_FILENO, sshcore::io::kRead, [this](sshcore::io::Readiness r) { on_stdin(r); }))
@@ -339,9 +350,25 @@ void SessionChannel::watch_stdin(bool on) {
 
 void SessionChannel::on_stdin(sshcore::io::Readiness r) {
   (void)r;
-  if (read_buf_.size() != kStdinReadSize) read_buf_.resize(kStdinReadSize);
-  sshcore::Bytes& buf = read_buf_;
-  ssize_t n = ::read(STDIN_FILENO, buf.data(), buf.size());
+  ssize_t n = 0;
+  bool direct = false;
+  if (!escapes_ && input_.empty() && open_ && !closed_) {
+    // The bulk case: read() straight into the DATA packet being built, no copy.
+    auto room = connection_.begin_data(channel_, kStdinReadSize);
+    if (room && room->empty()) {  // window closed or key exchange: kWindowAvailable resumes
+      watch_stdin(false);
+      return;
+    }
+    if (room) {
+      direct = true;
+      n = ::read(STDIN_FILENO, room->data(), room->size());
+      (void)connection_.finish_data(channel_, n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
+  }
+  if (!direct) {
+    if (read_buf_.size() != kStdinReadSize) read_buf_.resize(kStdinReadSize);
+    n = ::read(STDIN_FILENO, read_buf_.data(), read_buf_.size());
+  }
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
   if (n <= 0) {
     log::debug2("channel {}: read<=0 rfd 0 len {}", channel_, n);
@@ -352,7 +379,12 @@ void SessionChannel::on_stdin(sshcore::io::Readiness r) {
     hooks_.flush();
     return;
   }
-  handle_input(ByteView(buf.data(), static_cast<std::size_t>(n)));
+  if (direct) {
+    hooks_.flush();
+    send_pending_input();  // keeps stdin watched (unless the socket is backlogged), or sends EOF
+  } else {
+    handle_input(ByteView(read_buf_.data(), static_cast<std::size_t>(n)));
+  }
   hooks_.flush();
 }
 

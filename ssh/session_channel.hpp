@@ -35,6 +35,9 @@ class SessionChannel {
     std::function<void()> flush;            // write the transport's output
     std::function<void()> rekey;            // ~R
     std::function<void(int status)> quit;   // the session is over
+    // True while the transport holds so much unsent output that stdin waits
+    // (network_drained() resumes it); empty: never.
+    std::function<bool()> backlogged;
   };
 
   SessionChannel(sshcore::io::EventLoop& loop, sshcore::connection::ConnectionSession& connection,
@@ -49,6 +52,8 @@ class SessionChannel {
   void handle_event(const sshcore::connection::ConnectionEvent& ev);
   // Writes what is buffered for stdout and stderr, blocking.
   void finish_output();
+  // The transport's backlog went down: stdin is read again if it waited for that.
+  void network_drained();
   // Restores the terminal and descriptors, flushes, prints "Connection to HOST closed." for
   // a pty session; returns the exit status (the remote one when it sent one).
   int finish(int fallback_status);
@@ -100,6 +105,7 @@ class SessionChannel {
   bool stdin_eof_ = false;        // read returned 0 (or -n): EOF goes out once input_ is sent
   bool eof_sent_ = false;
   bool stdin_active_ = false;
+  bool waiting_for_network_ = false;  // stdin unwatched until network_drained()
   std::deque<Pending> replies_;   // what each want_reply request was, in order
   std::optional<int> exit_status_;
   int saved_flags_[3] = {-1, -1, -1};

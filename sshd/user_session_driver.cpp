@@ -51,7 +51,7 @@ struct Session {
   pid_t pid = -1;
   bool forced_or_subsystem = false;
   io::Fd in, out, err;  // to the child's stdin; from its stdout / stderr (pty: master dups)
-  Bytes to_child;
+  transport::ByteQueue to_child;  // channel data the child has not taken yet
   bool client_eof = false;
   Bytes pending_out, pending_err;  // read from the child, not yet taken by the channel
   bool out_eof = true, err_eof = true;
@@ -77,7 +77,8 @@ class UserSessionDriver {
         conn_(conn::Role::kServer, [this](ByteView m) { return transport_->send(m); }, connection_config()),
         remote_(loop_, ctx_.options, ctx_.key ? &ctx_.key->options : nullptr,
                 [this](io::Fd socket, conn::ForwardedTcpipOpen open) { open_forwarded(std::move(socket), open); }) {
-    conn_.set_parts_sink([this](ByteView head, ByteView data) { return transport_->send(head, data); });
+    conn_.set_message_room({[this](std::size_t n) { return transport_->begin_message(n); },
+                          [this](std::size_t n) { return transport_->finish_message(n); }});
   }
 
   int run() {
@@ -121,8 +122,9 @@ class UserSessionDriver {
   }
 
   void read_network() {
-    std::uint8_t buf[kReadChunk];
-    ssize_t n = ::read(fd_, buf, sizeof buf);
+    auto room = transport_->receive_buffer(kReadChunk);  // read() straight into the input queue
+    ssize_t n = ::read(fd_, room.data(), room.size());
+    transport_->commit_received(n > 0 ? static_cast<std::size_t>(n) : 0);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return;
       // sshpkt_fatal's wording for SSH_ERR_SYSTEM_ERROR.
@@ -139,7 +141,6 @@ class UserSessionDriver {
       return;
     }
     last_input_ = io::EventLoop::Clock::now();
-    transport_->receive(ByteView(buf, static_cast<std::size_t>(n)));
     pump();
     flush_network();
   }
@@ -558,10 +559,23 @@ class UserSessionDriver {
       update(s);
       return;
     }
-    // Read onto the stack and hand the bytes straight to the channel, which copies them
-    // into the packet: only what the channel cannot take now is kept in `pending`.
+    // Output: read() straight into the DATA packet being built, no copy. Stderr is read
+    // onto the stack and handed to the channel, which copies it into the packet; only
+    // what the channel cannot take now is kept in `pending`.
     std::uint8_t buf[kReadChunk];
-    ssize_t n = ::read(fd.get(), buf, room);
+    std::span<std::uint8_t> into(buf, room);
+    bool direct = false;
+    if (!stderr_stream && !s.finished) {
+      auto r = conn_.begin_data(s.id, room);
+      if (r && r->empty()) {  // key exchange: update() stops reading until kWindowAvailable
+        update(s);
+        return;
+      }
+      direct = r.has_value();
+      if (direct) into = *r;
+    }
+    ssize_t n = ::read(fd.get(), into.data(), into.size());
+    if (direct) (void)conn_.finish_data(s.id, n > 0 ? static_cast<std::size_t>(n) : 0);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     if (n <= 0) {  // EOF, or EIO from a pty master whose slave is closed
       eof = true;
@@ -574,8 +588,8 @@ class UserSessionDriver {
       maybe_finish(s);
       return;
     }
-    ByteView got(buf, static_cast<std::size_t>(n));
-    if (!s.finished) {
+    ByteView got(into.data(), static_cast<std::size_t>(n));
+    if (!direct && !s.finished) {
       auto taken = stderr_stream ? conn_.send_extended_data(s.id, got) : conn_.send_data(s.id, got);
       if (taken && *taken < got.size()) pending.assign(got.begin() + static_cast<std::ptrdiff_t>(*taken), got.end());
     }
@@ -599,20 +613,9 @@ class UserSessionDriver {
   }
 
   void write_child(Session& s) {
-    while (s.in && !s.to_child.empty()) {
-      ssize_t n = ::write(s.in.get(), s.to_child.data(), s.to_child.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
-      if (n <= 0) {  // the child closed its input: drop what it will never read
-        (void)conn_.consume(s.id, s.to_child.size());
-        s.to_child.clear();
-        loop_.unwatch(s.in.get());
-        s.in.reset();
-        if (s.tcp) s.client_eof = true;  // nothing more can go that way
-        break;
-      }
-      s.to_child.erase(s.to_child.begin(), s.to_child.begin() + n);
-      (void)conn_.consume(s.id, static_cast<std::size_t>(n));
+    if (s.in && !s.to_child.empty()) {
+      std::size_t n = write_to_child(s, s.to_child.view());
+      s.to_child.consume(n);
     }
     if (s.to_child.empty() && s.client_eof && s.in && !s.pty) {
       loop_.unwatch(s.in.get());
@@ -623,6 +626,28 @@ class UserSessionDriver {
     if (s.tcp) maybe_finish(s);
   }
 
+  // Writes what the child takes now of `data` and returns how much is done with: all of
+  // it when the child closed its input (what it will never read is dropped).
+  std::size_t write_to_child(Session& s, ByteView data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(s.in.get(), data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EAGAIN) break;
+      if (n <= 0) {
+        (void)conn_.consume(s.id, data.size() - done);
+        s.to_child.clear();
+        loop_.unwatch(s.in.get());
+        s.in.reset();
+        if (s.tcp) s.client_eof = true;  // nothing more can go that way
+        return data.size();
+      }
+      done += static_cast<std::size_t>(n);
+      (void)conn_.consume(s.id, static_cast<std::size_t>(n));
+    }
+    return done;
+  }
+
   void on_data(conn::ConnectionEvent& e) {
     auto it = sessions_.find(e.channel);
     if (it == sessions_.end()) return;
@@ -631,7 +656,10 @@ class UserSessionDriver {
       (void)conn_.consume(e.channel, e.data.size());
       return;
     }
-    s.to_child.insert(s.to_child.end(), e.data.begin(), e.data.end());
+    // Straight from the decrypted packet to the child; only what it cannot take now is kept.
+    ByteView rest = e.data;
+    if (s.to_child.empty()) rest = rest.subspan(write_to_child(s, rest));
+    if (!rest.empty()) s.to_child.append(rest);
     write_child(s);
   }
 
