@@ -313,6 +313,7 @@ void SftpTransfers::download(io::SftpClientSession& from, const std::string& src
     failed_ = true;
     return;
   }
+  io::LookupsAheadForGet ahead(from, *abs_src, o_.recursive);  // one round trip, not three
   auto matches = io::remote_glob(from, *abs_src);
   if (!matches || matches->empty()) {
     print_error(src + ": " + std::strerror(ENOENT));
@@ -442,6 +443,7 @@ void SftpTransfers::crossload(io::SftpClientSession& from, io::SftpClientSession
     failed_ = true;
     return;
   }
+  io::LookupsAheadForGet ahead(from, *abs_src, o_.recursive);  // one round trip, not three
   auto matches = io::remote_glob(from, *abs_src);
   if (!matches || matches->empty()) {
     print_error(src + ": " + std::strerror(ENOENT));

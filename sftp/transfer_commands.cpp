@@ -247,6 +247,8 @@ int SftpInterpreter::upload_tree(const std::string& local, const std::string& re
 
 int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
   std::string abs_src = make_absolute(*cmd.path1, pwd_);
+  bool recursive = cmd.rflag || options_.recursive;
+  sshcore::io::LookupsAheadForGet ahead(session_, abs_src, recursive);  // one round trip, not three
   auto matches = sshcore::io::remote_glob(session_, abs_src);
   if (!matches || matches->empty()) {
     print_error("File \"" + abs_src + "\" not found.");
@@ -258,7 +260,6 @@ int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
     return -1;
   }
   bool preserve = cmd.pflag || options_.preserve;
-  bool recursive = cmd.rflag || options_.recursive;
   bool fsync = cmd.fflag || options_.fsync;
   resume = resume || options_.resume;
   int err = 0;

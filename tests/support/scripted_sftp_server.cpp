@@ -33,6 +33,7 @@ void ScriptedSftpServer::serve(int in_fd, int out_fd) {
       framer.feed(ByteView(buf.data(), static_cast<std::size_t>(n)));
     }
     std::vector<Bytes> replies;
+    std::vector<sftp::PacketType> types;
     for (;;) {
       auto payload = framer.next();
       if (!payload) {
@@ -40,7 +41,12 @@ void ScriptedSftpServer::serve(int in_fd, int out_fd) {
         return;
       }
       if (!*payload) break;
+      if (!(**payload).empty()) types.push_back(static_cast<sftp::PacketType>((**payload)[0]));
       replies.push_back(answer(**payload));
+    }
+    {
+      std::lock_guard lock(mutex_);
+      batches_.push_back(std::move(types));
     }
     // Reverse order: the last request of the batch is answered first.
     Bytes out;
@@ -57,6 +63,11 @@ void ScriptedSftpServer::serve(int in_fd, int out_fd) {
 std::string ScriptedSftpServer::received() {
   std::lock_guard lock(mutex_);
   return received_;
+}
+
+std::vector<std::vector<sftp::PacketType>> ScriptedSftpServer::batches() {
+  std::lock_guard lock(mutex_);
+  return batches_;
 }
 
 std::vector<std::size_t> ScriptedSftpServer::write_lengths() {
@@ -83,7 +94,8 @@ Bytes ScriptedSftpServer::answer(ByteView payload) {
   };
   const std::string& content = script_.content;
   switch (type) {
-    case sftp::PacketType::kStat: {
+    case sftp::PacketType::kStat:
+    case sftp::PacketType::kLstat: {
       w.u8(static_cast<std::uint8_t>(sftp::PacketType::kAttrs));
       w.u32(id);
       sftp::FileAttributes a;

@@ -1,7 +1,7 @@
 // A scripted SFTP server for client tests, run in a thread over two pipes (ScriptedSftpRig):
 // it takes each batch of requests that arrive together and answers it in reverse order,
 // so a client must accept replies out of order. STAT describes `content`, OPEN gives a
-// handle, READ returns `content` (at most `short_read` bytes a reply, and optionally
+// handle, LSTAT is answered as STAT, READ returns `content` (at most `short_read` bytes a reply, and optionally
 // broken: one byte too many, a trailing byte, garbage once enough was served), WRITE is
 // recorded, anything else gets STATUS OK.
 #pragma once
@@ -38,6 +38,8 @@ class ScriptedSftpServer {
   std::string received();                    // the file the WRITEs made
   std::vector<std::size_t> write_lengths();  // the data length of each WRITE
   int framing_errors() const { return framing_errors_; }
+  // The request types of each batch, in arrival order (INIT included).
+  std::vector<std::vector<sshcore::io::sftp::PacketType>> batches();
 
  private:
   sshcore::Bytes answer(sshcore::ByteView payload);
@@ -47,6 +49,7 @@ class ScriptedSftpServer {
   std::mutex mutex_;
   std::string received_;
   std::vector<std::size_t> write_lengths_;
+  std::vector<std::vector<sshcore::io::sftp::PacketType>> batches_;
   std::atomic<int> framing_errors_{0};
 };
 

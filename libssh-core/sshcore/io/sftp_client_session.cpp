@@ -96,9 +96,48 @@ Result<Reply> SftpClientSession::State::next_reply() {
 }
 
 Result<Reply> SftpClientSession::State::wait_for(std::uint32_t id) {
-  SSH_TRY(reply, next_reply());
-  if (reply.id != id) return fail(lost(StatusCode::kBadMessage, "ID mismatch"));
-  return reply;
+  if (auto it = parked.find(id); it != parked.end()) {
+    taken = std::move(it->second);
+    parked.erase(it);
+    taken.reply.message = taken.message;
+    taken.reply.handle = taken.handle;
+    return taken.reply;
+  }
+  for (;;) {
+    SSH_TRY(reply, next_reply());
+    if (reply.id == id) return reply;
+    // A reply to a request sent ahead, in whatever order the server answers: kept.
+    bool is_ahead = std::any_of(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.id == reply.id; });
+    if (!is_ahead || reply.type == PacketType::kData || parked.count(reply.id) != 0)
+      return fail(lost(StatusCode::kBadMessage, "ID mismatch"));
+    ParkedReply& p = parked[reply.id];
+    p.message = std::string(reply.message);
+    p.handle = to_bytes(reply.handle);
+    p.reply = std::move(reply);
+    p.reply.message = {};
+    p.reply.handle = {};
+    p.reply.extended = {};
+  }
+}
+
+void SftpClientSession::State::settle_ahead() {
+  // What nobody took is collected in the order sent; a handle opened ahead is closed.
+  while (!ahead.empty() && connected) {
+    Ahead a = ahead.front();
+    ahead.erase(ahead.begin());
+    auto reply = wait_for(a.id);
+    if (reply && reply->type == PacketType::kHandle) (void)close_handle(to_string(reply->handle));
+  }
+  ahead.clear();
+  parked.clear();
+}
+
+std::optional<std::uint32_t> SftpClientSession::State::take_ahead(PacketType type, const std::string& path) {
+  auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.type == type && a.path == path; });
+  if (it == ahead.end()) return std::nullopt;
+  std::uint32_t id = it->id;
+  ahead.erase(it);
+  return id;
 }
 
 Result<void> SftpClientSession::State::expect_ok(std::uint32_t id) {
@@ -277,13 +316,26 @@ Result<std::string> SftpClientSession::home_directory(const std::string& user) {
 
 Result<sftp::FileAttributes> SftpClientSession::stat(const std::string& path) {
   SSH_TRY_VOID(state_->pump_ready());
-  return attributes_reply(*state_, state_->engine.send_path(PacketType::kStat, path));
+  auto id = state_->take_ahead(PacketType::kStat, path);
+  return attributes_reply(*state_, id ? *id : state_->engine.send_path(PacketType::kStat, path));
 }
 
 Result<sftp::FileAttributes> SftpClientSession::lstat(const std::string& path) {
   SSH_TRY_VOID(state_->pump_ready());
-  return attributes_reply(*state_, state_->engine.send_path(PacketType::kLstat, path));
+  auto id = state_->take_ahead(PacketType::kLstat, path);
+  return attributes_reply(*state_, id ? *id : state_->engine.send_path(PacketType::kLstat, path));
 }
+
+void SftpClientSession::send_ahead(const std::string& path, AheadRequests which) {
+  State& s = *state_;
+  if (!s.connected) return;
+  auto add = [&](PacketType type, std::uint32_t id) { s.ahead.push_back({type, path, id}); };
+  add(PacketType::kLstat, s.engine.send_path(PacketType::kLstat, path));
+  add(PacketType::kStat, s.engine.send_path(PacketType::kStat, path));
+  if (which == AheadRequests::kLstatStatOpen) add(PacketType::kOpen, s.engine.send_open(path, sftp::kOpenRead, {}));
+}
+
+void SftpClientSession::settle_ahead() { state_->settle_ahead(); }
 
 Result<void> SftpClientSession::setstat(const std::string& path, const sftp::FileAttributes& attrs) {
   SSH_TRY_VOID(state_->pump_ready());

@@ -120,6 +120,15 @@ class SftpClientSession {
   Result<void> upload(const std::string& local_path, const std::string& remote_path,
                       const TransferOptions& options = {});
 
+  // Round trips saved where the next calls are known. A get of a plain path makes a
+  // LSTAT (remote_glob), a STAT and an OPEN for reading (download), each waiting for
+  // the last: send_ahead() sends them together, and those calls then take the replies
+  // instead of asking again. The server sees the same requests in the same order.
+  // settle_ahead() collects what nobody took (closing a handle opened ahead); call it
+  // before requests of other kinds on that path are made.
+  enum class AheadRequests { kLstatStat, kLstatStatOpen };
+  void send_ahead(const std::string& path, AheadRequests which);
+  void settle_ahead();
   // Ends the session: closes the pipe to the server (the server sees EOF).
   void close();
 
@@ -138,5 +147,22 @@ struct RemoteGlobMatch {
 };
 Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, const std::string& pattern);
 bool has_glob_metacharacters(std::string_view s);
+// The one path remote_glob() looks up (LSTAT) for a pattern without metacharacters.
+std::optional<std::string> remote_glob_literal(const std::string& pattern);
+
+// A get of `pattern` (sftp's get, scp's downloads): when it is a plain path, its LSTAT,
+// STAT and OPEN go out together (send_ahead), one round trip instead of three; not the
+// OPEN when `recursive`, where the path is usually a directory. What was not taken is
+// collected when the scope ends (settle_ahead).
+class LookupsAheadForGet {
+ public:
+  LookupsAheadForGet(SftpClientSession& session, const std::string& pattern, bool recursive);
+  ~LookupsAheadForGet() { session_.settle_ahead(); }
+  LookupsAheadForGet(const LookupsAheadForGet&) = delete;
+  LookupsAheadForGet& operator=(const LookupsAheadForGet&) = delete;
+
+ private:
+  SftpClientSession& session_;
+};
 
 }  // namespace sshcore::io

@@ -55,6 +55,27 @@ struct SftpClientSession::State {
   std::optional<SplicePipe> staging;
   bool staging_tried = false;
 
+  // Requests sent ahead (SftpClientSession::send_ahead), in the order sent, until a
+  // call takes the one for its (type, path); and copies of their replies that arrived
+  // while another reply was awaited. `taken` holds the parked reply last handed out.
+  struct Ahead {
+    sftp::PacketType type;
+    std::string path;
+    std::uint32_t id;
+  };
+  struct ParkedReply {
+    sftp::Reply reply;
+    std::string message;
+    Bytes handle;
+  };
+  std::vector<Ahead> ahead;
+  std::map<std::uint32_t, ParkedReply> parked;
+  ParkedReply taken;
+  // The id of the request sent ahead for (type, path), which is then no longer ahead.
+  std::optional<std::uint32_t> take_ahead(sftp::PacketType type, const std::string& path);
+  // Waits for the replies nobody took (a transfer's own replies must not meet them).
+  void settle_ahead();
+
   // Writes what the engine has queued and reads what the server sent, blocking until
   // some progress is possible. Fails (and marks the session lost) when the server goes.
   Result<void> pump();
@@ -70,7 +91,7 @@ struct SftpClientSession::State {
   Result<void> pump_ready();
   // The next reply to any request in flight. Its views are valid until the next pump.
   Result<sftp::Reply> next_reply();
-  // The reply to `id`, when it is the only request in flight.
+  // The reply to `id`, when it is the only request in flight besides those sent ahead.
   Result<sftp::Reply> wait_for(std::uint32_t id);
   // Marks the channel as failed: every later call fails too.
   Error lost(sftp::StatusCode why, std::string detail);

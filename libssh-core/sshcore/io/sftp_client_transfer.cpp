@@ -165,7 +165,9 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
   std::uint64_t size = attrs.size.value_or(0);
   mode_t mode = attrs.permissions ? (*attrs.permissions & 0777) : 0666;
 
-  SSH_TRY(handle, s.expect_handle(s.engine.send_open(remote_path, sftp::kOpenRead, {})));
+  auto open_id = s.take_ahead(PacketType::kOpen, remote_path);
+  SSH_TRY(handle, s.expect_handle(open_id ? *open_id : s.engine.send_open(remote_path, sftp::kOpenRead, {})));
+  s.settle_ahead();  // normally nothing is left
   ByteView handle_bytes = as_bytes(handle);
 
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.resume || options.inplace ? 0 : O_TRUNC);
@@ -385,6 +387,7 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
                       remote_path,
                       sftp::kOpenWrite | sftp::kOpenCreate | (options.resume || options.inplace ? 0 : sftp::kOpenTruncate),
                       create)));
+  s.settle_ahead();  // normally nothing is left
   ByteView handle_bytes = as_bytes(handle);
 
   BandwidthLimiter limiter(s.options.limit_kbps);

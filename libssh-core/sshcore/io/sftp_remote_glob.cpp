@@ -60,6 +60,21 @@ bool has_glob_metacharacters(std::string_view s) {
   return false;
 }
 
+std::optional<std::string> remote_glob_literal(const std::string& pattern) {
+  if (pattern.empty() || has_glob_metacharacters(pattern)) return std::nullopt;
+  std::string path = pattern[0] == '/' ? "/" : "";
+  for (const std::string& component : split_components(pattern)) path = join(path, unescape(component));
+  if (path.empty()) return std::nullopt;
+  return path;
+}
+
+LookupsAheadForGet::LookupsAheadForGet(SftpClientSession& session, const std::string& pattern, bool recursive)
+    : session_(session) {
+  if (auto literal = remote_glob_literal(pattern))
+    session.send_ahead(*literal, recursive ? SftpClientSession::AheadRequests::kLstatStat
+                                           : SftpClientSession::AheadRequests::kLstatStatOpen);
+}
+
 Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, const std::string& pattern) {
   std::vector<RemoteGlobMatch> matches;
   if (pattern.empty()) return matches;

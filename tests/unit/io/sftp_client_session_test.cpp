@@ -109,3 +109,56 @@ TEST(SftpClientSession, InterruptStopsDrainsAndCutsAtPrefix) {
   EXPECT_TRUE(content.compare(0, partial.size(), partial) == 0);
   EXPECT_TRUE(rig.session->stat("/x"));
 }
+
+// A get of a plain path: its LSTAT, STAT and OPEN reach the server as one batch (one
+// round trip, not three), the server answers them in reverse order, and the glob, the
+// STAT and the download each take their own reply; the file arrives whole.
+TEST(SftpClientSession, LookupsAheadOfAGetGoOutTogether) {
+  using T = sftp::PacketType;
+  TempDir dir;
+  std::string content = pattern_bytes(100000);
+  ScriptedSftpServer server(SftpScript{.content = content});
+  ScriptedSftpRig rig(server, {});
+  ASSERT_TRUE(rig.session);
+  {
+    LookupsAheadForGet ahead(*rig.session, "/d//f", false);
+    auto matches = remote_glob(*rig.session, "/d//f");
+    ASSERT_TRUE(matches);
+    ASSERT_EQ(matches->size(), 1u);
+    EXPECT_EQ((*matches)[0].path, "/d/f");
+    auto attrs = rig.session->stat("/d/f");
+    ASSERT_TRUE(attrs);
+    EXPECT_EQ(attrs->size, content.size());
+    TransferOptions t;
+    t.remote_attrs = *attrs;
+    ASSERT_TRUE(rig.session->download("/d/f", dir / "out", t));
+  }
+  EXPECT_EQ(slurp(dir / "out"), content);
+  auto batches = server.batches();
+  ASSERT_GE(batches.size(), 2u);
+  EXPECT_EQ(batches[1], (std::vector<T>{T::kLstat, T::kStat, T::kOpen}));
+  for (std::size_t i = 2; i < batches.size(); ++i)  // then READs and the CLOSE, nothing looked up again
+    for (T t : batches[i]) EXPECT_TRUE(t == T::kRead || t == T::kClose) << static_cast<int>(t);
+  EXPECT_EQ(server.framing_errors(), 0);
+}
+
+// Lookups nobody takes (the glob found a directory, the get failed early) are collected
+// when the scope ends: a handle opened ahead is closed, and the session goes on in step.
+// With -r no OPEN goes ahead, and a pattern with metacharacters sends nothing ahead.
+TEST(SftpClientSession, LookupsAheadNobodyTakesAreSettled) {
+  using T = sftp::PacketType;
+  ScriptedSftpServer server(SftpScript{.content = "abc"});
+  ScriptedSftpRig rig(server, {});
+  ASSERT_TRUE(rig.session);
+  { LookupsAheadForGet ahead(*rig.session, "/a", false); }
+  { LookupsAheadForGet ahead(*rig.session, "/b", true); }
+  { LookupsAheadForGet ahead(*rig.session, "/c*", false); }
+  auto attrs = rig.session->lstat("/e");  // a later call gets its own reply
+  ASSERT_TRUE(attrs) << attrs.error().message();
+  EXPECT_EQ(attrs->size, 3u);
+  EXPECT_TRUE(rig.session->connected());
+  std::vector<T> sent;
+  for (const auto& b : server.batches())
+    for (T t : b) sent.push_back(t);
+  EXPECT_EQ(sent, (std::vector<T>{T::kInit, T::kLstat, T::kStat, T::kOpen, T::kClose, T::kLstat, T::kStat, T::kLstat}));
+}
