@@ -93,4 +93,13 @@ std::shared_ptr<sshcore::keys::Signer> TerminalAuthUi::load_signer(const sshcore
   return std::make_shared<sshcore::keys::PrivateKeySigner>(std::move(loaded->key));
 }
 
+std::shared_ptr<sshcore::keys::Signer> TerminalAuthUi::signer_without_prompt(
+    const sshcore::auth::ClientIdentity& identity) {
+  auto file = sshcore::io::read_secret_file(identity.label);
+  if (!file) return nullptr;
+  auto loaded = sshcore::keys::parse_private_key(file->view());
+  if (!loaded) return nullptr;  // encrypted (or not a key): the query goes first, the prompt after PK_OK
+  return std::make_shared<sshcore::keys::PrivateKeySigner>(std::move(loaded->key));
+}
+
 }  // namespace ssh

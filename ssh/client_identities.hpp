@@ -26,6 +26,7 @@ class TerminalAuthUi final : public sshcore::auth::UserauthClientUi {
   void banner(std::string_view text) override;
   std::optional<sshcore::SecretBytes> read_secret(std::string_view prompt, bool echo) override;
   std::shared_ptr<sshcore::keys::Signer> load_signer(const sshcore::auth::ClientIdentity& identity) override;
+  std::shared_ptr<sshcore::keys::Signer> signer_without_prompt(const sshcore::auth::ClientIdentity& identity) override;
 
  private:
   bool batch_mode_;

@@ -167,6 +167,31 @@ TEST_F(UserauthInterop, OurClientEd25519Hostbound) {
   EXPECT_NE(log.find("ssh2: ED25519 " + keys::fingerprint(key.public_key())), std::string::npos) << log;
 }
 
+// A key at hand without a prompt goes with its signature at once: Debian's sshd takes the
+// signed request without a query before it (no PK_OK, no "Server accepts key").
+TEST_F(UserauthInterop, OurClientSignsAnUnencryptedKeyWithoutQuery) {
+  ScriptedUi ui;
+  const keys::PrivateKey& key = user_key(keys::KeyType::kEd25519);
+  TempDir tmp;
+  log::Options debug;
+  debug.level = log::Level::kDebug1;
+  debug.sink = log::Sink::kFile;
+  debug.file = tmp / "ours.log";
+  log::init(debug);
+  auto identity = file_identity(ui, "/tmp/id_ed25519", key);
+  ui.unencrypted = {"/tmp/id_ed25519"};
+  ClientRun r = client(current_user(), {identity}, ui);
+  log::init(log::Options{});
+  std::string ours = read_text(tmp / "ours.log");
+  EXPECT_EQ(r.outcome, UserauthOutcome::kSuccess) << sshd_->log();
+  EXPECT_EQ(ui.quiet_loads, 1);
+  EXPECT_EQ(ui.signer_loads, 0);
+  EXPECT_NE(ours.find("debug1: Offering public key: /tmp/id_ed25519 ED25519"), std::string::npos) << ours;
+  EXPECT_EQ(ours.find("Server accepts key"), std::string::npos) << ours;
+  std::string log = sshd_->log();
+  EXPECT_NE(log.find("Accepted publickey for " + current_user() + " from 127.0.0.1 port"), std::string::npos) << log;
+}
+
 TEST_F(UserauthInterop, OurClientEcdsa) {
   ScriptedUi ui;
   const keys::PrivateKey& key = user_key(keys::KeyType::kEcdsaP256);

@@ -122,6 +122,12 @@ std::shared_ptr<keys::Signer> ScriptedUi::load_signer(const ClientIdentity& iden
   return it == signers.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<keys::Signer> ScriptedUi::signer_without_prompt(const ClientIdentity& identity) {
+  if (unencrypted.count(identity.label) == 0) return nullptr;
+  ++quiet_loads;
+  return signers.at(identity.label);
+}
+
 ClientIdentity file_identity(ScriptedUi& ui, const std::string& label, const keys::PrivateKey& key, bool with_public) {
   ui.signers[label] = std::make_shared<keys::PrivateKeySigner>(key);
   ClientIdentity id;

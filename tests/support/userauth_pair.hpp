@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,10 +69,13 @@ class ScriptedUi : public sshcore::auth::UserauthClientUi {
   std::vector<std::string> banners;
   int signer_loads = 0;
   std::map<std::string, std::shared_ptr<sshcore::keys::Signer>> signers;   // by identity label
+  std::set<std::string> unencrypted;  // labels whose signer is at hand without a prompt
+  int quiet_loads = 0;
 
   void banner(std::string_view text) override { banners.emplace_back(text); }
   std::optional<sshcore::SecretBytes> read_secret(std::string_view prompt, bool echo) override;
   std::shared_ptr<sshcore::keys::Signer> load_signer(const sshcore::auth::ClientIdentity& identity) override;
+  std::shared_ptr<sshcore::keys::Signer> signer_without_prompt(const sshcore::auth::ClientIdentity& identity) override;
 };
 
 // An identity whose private half is loaded through the UI (as a key file would be).

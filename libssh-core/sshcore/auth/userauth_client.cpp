@@ -250,6 +250,12 @@ Result<bool> UserauthClient::try_publickey() {
       }
       log::debug1("Offering public key: {}", format_identity(k.identity, &pub));
       pending_key_ = i;
+      if (!k.identity.signer && !k.identity.from_agent) {
+        if (auto signer = ui_.signer_without_prompt(k.identity); signer && signer->public_key() == pub) {
+          SSH_TRY(sent, sign_and_send(k, std::move(signer)));
+          if (sent) return true;
+        }
+      }
       SSH_TRY_VOID(send(request(PublickeyMethod{*alg, pub.blob(), std::nullopt, std::nullopt}).encode()));
       return true;
     }

@@ -121,6 +121,48 @@ TEST(UserauthEngine, PrivateKeyOnlyIdentityIsSignedWithoutQuery) {
   EXPECT_EQ(pair.client_received, (std::vector<std::uint8_t>{6, 51, 52}));
 }
 
+// A key file that needs no passphrase is offered with its signature at once (as OpenSSH
+// offers a key it already holds): no query, no PK_OK, one round trip less. A key the
+// server refuses costs one failure, as a refused query does, and the next key follows.
+TEST(UserauthEngine, UnencryptedKeyIsSignedWithoutQuery) {
+  MemoryPolicy policy;
+  const keys::PrivateKey& key = user_key(keys::KeyType::kEd25519);
+  policy.users["alice"].authorized_keys.push_back(key.public_key());
+  ScriptedUi ui;
+  UserauthClientConfig cfg = client_config();
+  cfg.identities.push_back(file_identity(ui, "refused", user_key(keys::KeyType::kEcdsaP256)));
+  cfg.identities.push_back(file_identity(ui, "id_ed25519", key));
+  ui.unencrypted = {"refused", "id_ed25519"};
+  UserauthPair pair(policy, cfg, ui);
+  pair.run();
+  ASSERT_FALSE(pair.client_error) << pair.client_error->message();
+  EXPECT_TRUE(pair.server().authenticated());
+  ASSERT_NE(pair.client().identity_used(), nullptr);
+  EXPECT_EQ(pair.client().identity_used()->label, "id_ed25519");
+  // SERVICE_ACCEPT, FAILURE (none), FAILURE (the refused key's signature), SUCCESS
+  EXPECT_EQ(pair.client_received, (std::vector<std::uint8_t>{6, 51, 51, 52}));
+  EXPECT_EQ(ui.quiet_loads, 2);
+  EXPECT_EQ(ui.signer_loads, 0);
+  EXPECT_EQ(pair.server().failures(), 1u);
+  EXPECT_TRUE(contains(policy.log, "Accepted publickey for alice"));
+}
+
+// A key that would need a prompt (or an agent's) still goes by query first.
+TEST(UserauthEngine, KeyNeedingAPromptIsQueriedFirst) {
+  MemoryPolicy policy;
+  const keys::PrivateKey& key = user_key(keys::KeyType::kEd25519);
+  policy.users["alice"].authorized_keys.push_back(key.public_key());
+  ScriptedUi ui;
+  UserauthClientConfig cfg = client_config();
+  cfg.identities.push_back(file_identity(ui, "id_ed25519", key));
+  UserauthPair pair(policy, cfg, ui);
+  pair.run();
+  EXPECT_TRUE(pair.server().authenticated());
+  EXPECT_EQ(pair.client_received, (std::vector<std::uint8_t>{6, 51, 60, 52}));
+  EXPECT_EQ(ui.quiet_loads, 0);
+  EXPECT_EQ(ui.signer_loads, 1);
+}
+
 TEST(UserauthEngine, WrongKeyThenNextKeyThenPassword) {
   MemoryPolicy policy;
   policy.users["alice"].password = "secret";
