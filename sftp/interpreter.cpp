@@ -60,9 +60,29 @@ void run_local_shell(const std::string& args) {
 
 }  // namespace
 
-SftpInterpreter::SftpInterpreter(sshcore::io::SftpClientSession& session, std::string start_directory,
+SftpInterpreter::SftpInterpreter(sshcore::io::SftpClientSession& session, std::optional<std::string> start_directory,
                                  InterpreterOptions options)
     : session_(session), pwd_(start_directory), start_directory_(std::move(start_directory)), options_(options) {}
+
+std::string SftpInterpreter::absolute(const std::string& path) const {
+  return !path.empty() && path.front() == '/' ? path : make_absolute(path, pwd());
+}
+
+const std::string& SftpInterpreter::pwd() const {
+  // Asked when first needed (OpenSSH asks at start-up): a first command with absolute
+  // paths is then on its way in the same round trip as the answer.
+  if (!pwd_) {
+    auto cwd = session_.realpath(".");
+    if (!cwd) {
+      std::fflush(stdout);
+      std::fputs("Need cwd\r\n", stderr);
+      std::exit(255);
+    }
+    pwd_ = *cwd;
+    start_directory_ = *cwd;
+  }
+  return *pwd_;
+}
 
 DispatchResult SftpInterpreter::dispatch(std::string_view line, bool err_abort, bool echo) {
   std::string parse_error;
@@ -127,7 +147,7 @@ DispatchResult SftpInterpreter::dispatch(std::string_view line, bool err_abort, 
         err = do_local(cmd);
         break;
       case CommandKind::kPwd:
-        print_out("Remote working directory: " + pwd_ + "\n");
+        print_out("Remote working directory: " + pwd() + "\n");
         break;
       case CommandKind::kQuit:
         quit = true;
@@ -153,7 +173,7 @@ DispatchResult SftpInterpreter::dispatch(std::string_view line, bool err_abort, 
 }
 
 DispatchResult SftpInterpreter::start_with_path(const std::string& path, const std::optional<std::string>& local) {
-  std::string dir = make_absolute(path, pwd_);
+  std::string dir = absolute(path);
   auto attrs = session_.stat(dir);
   bool is_dir = attrs && attrs->permissions && attrs->is_directory();
   if (is_dir && !local) {
@@ -175,8 +195,8 @@ DispatchResult SftpInterpreter::start_with_path(const std::string& path, const s
 }
 
 int SftpInterpreter::do_cd(const ParsedCommand& cmd) {
-  std::string path = cmd.path1 && !cmd.path1->empty() ? *cmd.path1 : start_directory_;
-  path = make_absolute(path, pwd_);
+  std::string path = cmd.path1 && !cmd.path1->empty() ? *cmd.path1 : (pwd(), *start_directory_);
+  path = absolute(path);
   auto real = session_.realpath(path);
   if (!real) {
     print_error("realpath " + path + ": " + error_text(real.error()));
@@ -200,7 +220,7 @@ int SftpInterpreter::do_cd(const ParsedCommand& cmd) {
 }
 
 int SftpInterpreter::do_rm(const ParsedCommand& cmd, bool err_abort) {
-  std::string path = make_absolute(*cmd.path1, pwd_);
+  std::string path = absolute(*cmd.path1);
   auto matches = sshcore::io::remote_glob(session_, path);
   std::vector<std::string> paths;
   if (matches && !matches->empty()) {
@@ -223,7 +243,7 @@ int SftpInterpreter::do_rm(const ParsedCommand& cmd, bool err_abort) {
 }
 
 int SftpInterpreter::do_attribute_change(const ParsedCommand& cmd, bool err_abort) {
-  std::string path = make_absolute(*cmd.path1, pwd_);
+  std::string path = absolute(*cmd.path1);
   auto matches = sshcore::io::remote_glob(session_, path);
   std::vector<std::string> paths;
   if (matches && !matches->empty()) {
@@ -277,8 +297,8 @@ int SftpInterpreter::do_simple_remote(const ParsedCommand& cmd) {
   std::string p2 = cmd.path2 ? *cmd.path2 : std::string();
   switch (cmd.kind) {
     case CommandKind::kRename: {
-      p1 = make_absolute(p1, pwd_);
-      p2 = make_absolute(p2, pwd_);
+      p1 = absolute(p1);
+      p2 = absolute(p2);
       auto r = session_.rename(p1, p2, cmd.ls_flags == 0);
       if (!r) {
         print_error("remote rename \"" + p1 + "\" to \"" + p2 + "\": " + error_text(r.error()));
@@ -287,8 +307,8 @@ int SftpInterpreter::do_simple_remote(const ParsedCommand& cmd) {
       return 0;
     }
     case CommandKind::kCopy: {
-      p1 = make_absolute(p1, pwd_);
-      p2 = make_absolute(p2, pwd_);
+      p1 = absolute(p1);
+      p2 = absolute(p2);
       if (!session_.has_extension(sftp::kExtCopyData)) {
         print_error("Server does not support copy-data extension");
         return -1;
@@ -312,8 +332,8 @@ int SftpInterpreter::do_simple_remote(const ParsedCommand& cmd) {
     case CommandKind::kSymlink:
     case CommandKind::kLink: {
       bool symbolic = cmd.kind == CommandKind::kSymlink || cmd.sflag;
-      if (!symbolic) p1 = make_absolute(p1, pwd_);
-      p2 = make_absolute(p2, pwd_);
+      if (!symbolic) p1 = absolute(p1);
+      p2 = absolute(p2);
       if (symbolic) {
         auto r = session_.symlink(p1, p2);
         if (!r) {
@@ -334,7 +354,7 @@ int SftpInterpreter::do_simple_remote(const ParsedCommand& cmd) {
       return 0;
     }
     case CommandKind::kMkdir: {
-      p1 = make_absolute(p1, pwd_);
+      p1 = absolute(p1);
       sftp::FileAttributes attrs;
       attrs.permissions = 0777;
       auto r = session_.mkdir(p1, attrs);
@@ -345,7 +365,7 @@ int SftpInterpreter::do_simple_remote(const ParsedCommand& cmd) {
       return 0;
     }
     case CommandKind::kRmdir: {
-      p1 = make_absolute(p1, pwd_);
+      p1 = absolute(p1);
       auto r = session_.rmdir(p1);
       if (!r) {
         print_error("remote rmdir \"" + p1 + "\": " + error_text(r.error()));

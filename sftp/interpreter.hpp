@@ -33,12 +33,15 @@ void print_error(std::string_view message);
 
 class SftpInterpreter {
  public:
-  SftpInterpreter(sshcore::io::SftpClientSession& session, std::string start_directory, InterpreterOptions options);
+  // start_directory: the remote working directory, or nullopt to ask the server when
+  // first needed (REALPATH "."; "Need cwd" and exit 255 if that fails, as OpenSSH).
+  SftpInterpreter(sshcore::io::SftpClientSession& session, std::optional<std::string> start_directory,
+                  InterpreterOptions options);
 
   // `err_abort`: batch mode, where a failure not ignored by '-' aborts. `echo`: print
   // "sftp> line" after parsing (non-interactive input), unless the line starts with '@'.
   DispatchResult dispatch(std::string_view line, bool err_abort, bool echo = false);
-  const std::string& remote_directory() const { return pwd_; }
+  const std::string& remote_directory() const { return pwd(); }
   sshcore::io::SftpClientSession& session() { return session_; }
   // For `sftp host:path`: cd into a directory, else fetch it (to `local` if given).
   DispatchResult start_with_path(const std::string& path, const std::optional<std::string>& local);
@@ -67,12 +70,14 @@ class SftpInterpreter {
                                                 bool resume, bool fsync);
 
   void finish_meter();
+  const std::string& pwd() const;
+  std::string absolute(const std::string& path) const;  // make_absolute() against pwd()
 
   sshcore::io::SftpClientSession& session_;
   // The meter of the transfer in progress (shared with its progress callback).
   std::shared_ptr<std::unique_ptr<sshcore::io::ProgressMeter>> active_meter_;
-  std::string pwd_;
-  std::string start_directory_;
+  mutable std::optional<std::string> pwd_;
+  mutable std::optional<std::string> start_directory_;
   InterpreterOptions options_;
 };
 

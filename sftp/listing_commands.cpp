@@ -89,10 +89,10 @@ int SftpInterpreter::list_directory(const std::string& path, const std::optional
 
 int SftpInterpreter::do_ls(const ParsedCommand& cmd) {
   unsigned flags = cmd.ls_flags;
-  if (!cmd.path1) return list_directory(pwd_, pwd_, flags);
+  if (!cmd.path1) return list_directory(pwd(), pwd(), flags);
   std::optional<std::string> strip;
-  if (cmd.path1->empty() || cmd.path1->front() != '/') strip = pwd_;
-  std::string path = make_absolute(*cmd.path1, pwd_);
+  if (cmd.path1->empty() || cmd.path1->front() != '/') strip = pwd();
+  std::string path = absolute(*cmd.path1);
   auto matches = sshcore::io::remote_glob(session_, path);
   if (!matches || matches->empty()) {
     print_error("Can't ls: \"" + undo_glob_escape(path) + "\" not found");
@@ -134,7 +134,7 @@ int SftpInterpreter::do_ls(const ParsedCommand& cmd) {
 }
 
 int SftpInterpreter::do_df(const ParsedCommand& cmd) {
-  std::string path = make_absolute(cmd.path1 ? *cmd.path1 : pwd_, pwd_);
+  std::string path = absolute(cmd.path1 ? *cmd.path1 : pwd());
   if (!session_.has_extension(sftp::kExtStatVfs)) {
     print_error("Server does not support statvfs@openssh.com extension");
     return -1;

@@ -143,8 +143,6 @@ int main(int argc, char** argv) {
     else
       std::fprintf(stderr, "Connected to %s.\n", cl->host.c_str());
   }
-  auto cwd = (*session)->realpath(".");
-  if (!cwd) fatal("Need cwd");
 
   InterpreterOptions options;
   options.quiet = cl->quiet;
@@ -153,7 +151,7 @@ int main(int argc, char** argv) {
   options.resume = cl->resume;
   options.preserve = cl->preserve;
   options.fsync = cl->fsync;
-  SftpInterpreter interpreter(**session, *cwd, options);
+  SftpInterpreter interpreter(**session, std::nullopt, options);  // the cwd is asked when first needed
 
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   int err = 0;

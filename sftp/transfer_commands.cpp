@@ -246,7 +246,7 @@ int SftpInterpreter::upload_tree(const std::string& local, const std::string& re
 }
 
 int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
-  std::string abs_src = make_absolute(*cmd.path1, pwd_);
+  std::string abs_src = absolute(*cmd.path1);
   bool recursive = cmd.rflag || options_.recursive;
   sshcore::io::LookupsAheadForGet ahead(session_, abs_src, recursive);  // one round trip, not three
   auto matches = sshcore::io::remote_glob(session_, abs_src);
@@ -291,7 +291,7 @@ int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
 
 int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
   std::optional<std::string> dst;
-  if (cmd.path2) dst = make_absolute(*cmd.path2, pwd_);
+  if (cmd.path2) dst = absolute(*cmd.path2);
   auto matches = local_glob(*cmd.path1);
   if (matches.empty()) {
     print_error("File \"" + *cmd.path1 + "\" not found.");
@@ -326,7 +326,7 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
     else if (dst)
       abs_dst = path_append(*dst, filename);
     else
-      abs_dst = make_absolute(filename, pwd_);
+      abs_dst = absolute(filename);
     if (!options_.quiet)
       print_out((resume ? "Resuming upload of " : "Uploading ") + path + " to " + abs_dst + "\n");
     if (S_ISDIR(sb.st_mode) && recursive) {

@@ -270,10 +270,12 @@ std::string meter_line(const std::string& output) {
   std::string line = output.substr(at, end - at);
   std::string masked;
   for (std::size_t i = 0; i < line.size(); i++) {
-    // "352.3MB/s" -> "R/s": drop the digits and unit before "/s".
+    // "352.3MB/s" -> " R/s": drop the digits and unit before "/s", and the padding
+    // before them, whose width depends on the rate ("1.0GB/s" is shorter).
     if (line.compare(i, 2, "/s") == 0) {
       while (!masked.empty() && masked.back() != ' ') masked.pop_back();
-      masked += "R";
+      while (!masked.empty() && masked.back() == ' ') masked.pop_back();
+      masked += " R";
     }
     masked += line[i];
   }

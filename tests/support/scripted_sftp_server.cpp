@@ -34,6 +34,7 @@ void ScriptedSftpServer::serve(int in_fd, int out_fd) {
     }
     std::vector<Bytes> replies;
     std::vector<sftp::PacketType> types;
+    std::vector<std::uint64_t> reads;
     for (;;) {
       auto payload = framer.next();
       if (!payload) {
@@ -42,11 +43,17 @@ void ScriptedSftpServer::serve(int in_fd, int out_fd) {
       }
       if (!*payload) break;
       if (!(**payload).empty()) types.push_back(static_cast<sftp::PacketType>((**payload)[0]));
+      if (types.back() == sftp::PacketType::kRead) {
+        sshcore::wire::Reader rr(ByteView(**payload).subspan(5));
+        (void)rr.string();
+        reads.push_back(rr.u64().value_or(UINT64_MAX));
+      }
       replies.push_back(answer(**payload));
     }
     {
       std::lock_guard lock(mutex_);
       batches_.push_back(std::move(types));
+      if (!reads.empty()) read_batches_.push_back(std::move(reads));
     }
     // Reverse order: the last request of the batch is answered first.
     Bytes out;
@@ -70,6 +77,11 @@ std::vector<std::vector<sftp::PacketType>> ScriptedSftpServer::batches() {
   return batches_;
 }
 
+std::vector<std::vector<std::uint64_t>> ScriptedSftpServer::read_batches() {
+  std::lock_guard lock(mutex_);
+  return read_batches_;
+}
+
 std::vector<std::size_t> ScriptedSftpServer::write_lengths() {
   std::lock_guard lock(mutex_);
   return write_lengths_;
@@ -82,6 +94,10 @@ Bytes ScriptedSftpServer::answer(ByteView payload) {
   if (type == sftp::PacketType::kInit) {
     w.u8(static_cast<std::uint8_t>(sftp::PacketType::kVersion));
     w.u32(3);
+    if (script_.limits_read != 0) {
+      w.string(std::string_view("limits@openssh.com"));
+      w.string(std::string_view("1"));
+    }
     return sshcore::to_bytes(w.view());
   }
   std::uint32_t id = *r.u32();
@@ -99,11 +115,31 @@ Bytes ScriptedSftpServer::answer(ByteView payload) {
       w.u8(static_cast<std::uint8_t>(sftp::PacketType::kAttrs));
       w.u32(id);
       sftp::FileAttributes a;
-      a.size = content.size();
+      a.size = script_.stat_size != SIZE_MAX ? script_.stat_size : content.size();
       a.permissions = 0100644;
       sftp::write_attributes(w, a);
       break;
     }
+    case sftp::PacketType::kExtended:
+      if (r.string().value_or(ByteView()).size() == 18 && script_.limits_read != 0) {  // limits@openssh.com
+        w.u8(static_cast<std::uint8_t>(sftp::PacketType::kExtendedReply));
+        w.u32(id);
+        w.u64(256 * 1024);
+        w.u64(script_.limits_read);
+        w.u64(script_.limits_read);
+        w.u64(0);
+      } else {
+        status(sftp::StatusCode::kOpUnsupported);
+      }
+      break;
+    case sftp::PacketType::kRealpath:
+      w.u8(static_cast<std::uint8_t>(sftp::PacketType::kName));
+      w.u32(id);
+      w.u32(1);
+      w.string(std::string_view("/cwd"));
+      w.string(std::string_view("/cwd"));
+      sftp::write_attributes(w, {});
+      break;
     case sftp::PacketType::kOpen:
       w.u8(static_cast<std::uint8_t>(sftp::PacketType::kHandle));
       w.u32(id);

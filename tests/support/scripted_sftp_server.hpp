@@ -1,7 +1,7 @@
 // A scripted SFTP server for client tests, run in a thread over two pipes (ScriptedSftpRig):
 // it takes each batch of requests that arrive together and answers it in reverse order,
 // so a client must accept replies out of order. STAT describes `content`, OPEN gives a
-// handle, LSTAT is answered as STAT, READ returns `content` (at most `short_read` bytes a reply, and optionally
+// handle, LSTAT is answered as STAT, REALPATH names "/cwd", READ returns `content` (at most `short_read` bytes a reply, and optionally
 // broken: one byte too many, a trailing byte, garbage once enough was served), WRITE is
 // recorded, anything else gets STATUS OK.
 #pragma once
@@ -26,6 +26,8 @@ struct SftpScript {
   std::size_t overlong_at = SIZE_MAX;       // the READ at this offset gets one byte too many
   std::size_t trailing_at = SIZE_MAX;       // ... gets a byte after its data
   std::size_t garbage_after = SIZE_MAX;     // after this many data bytes, the replies turn to garbage
+  std::size_t stat_size = SIZE_MAX;         // the size STAT reports, if not content's (a file that grew)
+  std::uint64_t limits_read = 0;            // offers limits@openssh.com with this read (and write) length
 };
 
 class ScriptedSftpServer {
@@ -40,6 +42,8 @@ class ScriptedSftpServer {
   int framing_errors() const { return framing_errors_; }
   // The request types of each batch, in arrival order (INIT included).
   std::vector<std::vector<sshcore::io::sftp::PacketType>> batches();
+  // The offsets of the READs of each batch that had any.
+  std::vector<std::vector<std::uint64_t>> read_batches();
 
  private:
   sshcore::Bytes answer(sshcore::ByteView payload);
@@ -50,6 +54,7 @@ class ScriptedSftpServer {
   std::string received_;
   std::vector<std::size_t> write_lengths_;
   std::vector<std::vector<sshcore::io::sftp::PacketType>> batches_;
+  std::vector<std::vector<std::uint64_t>> read_batches_;
   std::atomic<int> framing_errors_{0};
 };
 

@@ -101,6 +101,11 @@ Result<Reply> SftpClientSession::State::wait_for(std::uint32_t id) {
     parked.erase(it);
     taken.reply.message = taken.message;
     taken.reply.handle = taken.handle;
+    taken.reply.extended = taken.extended;
+    for (std::size_t i = 0; i < taken.reply.names.size() && i < taken.names.size(); ++i) {
+      taken.reply.names[i].filename = taken.names[i].first;
+      taken.reply.names[i].long_name = taken.names[i].second;
+    }
     return taken.reply;
   }
   for (;;) {
@@ -113,7 +118,28 @@ Result<Reply> SftpClientSession::State::wait_for(std::uint32_t id) {
     ParkedReply& p = parked[reply.id];
     p.message = std::string(reply.message);
     p.handle = to_bytes(reply.handle);
+    p.extended = to_bytes(reply.extended);
+    for (const auto& n : reply.names) p.names.emplace_back(n.filename, n.long_name);
     p.reply = std::move(reply);
+    p.reply.message = {};
+    p.reply.handle = {};
+    p.reply.extended = {};
+  }
+}
+
+void SftpClientSession::State::park_outstanding() {
+  for (const Ahead& a : std::vector<Ahead>(ahead)) {
+    if (!connected) return;
+    if (parked.count(a.id) != 0) continue;
+    // Wait for it as for a call of its own, then keep it for its taker.
+    auto reply = wait_for(a.id);
+    if (!reply) return;
+    ParkedReply& p = parked[a.id];
+    p.message = std::string(reply->message);
+    p.handle = to_bytes(reply->handle);
+    p.extended = to_bytes(reply->extended);
+    for (const auto& n : reply->names) p.names.emplace_back(n.filename, n.long_name);
+    p.reply = std::move(*reply);
     p.reply.message = {};
     p.reply.handle = {};
     p.reply.extended = {};
@@ -122,14 +148,57 @@ Result<Reply> SftpClientSession::State::wait_for(std::uint32_t id) {
 
 void SftpClientSession::State::settle_ahead() {
   // What nobody took is collected in the order sent; a handle opened ahead is closed.
-  while (!ahead.empty() && connected) {
-    Ahead a = ahead.front();
-    ahead.erase(ahead.begin());
+  auto is_lookup = [](const Ahead& a) {
+    return a.type == PacketType::kLstat || a.type == PacketType::kStat || a.type == PacketType::kOpen;
+  };
+  for (;;) {
+    auto it = std::find_if(ahead.begin(), ahead.end(), is_lookup);
+    if (it == ahead.end()) return;
+    Ahead a = *it;
+    ahead.erase(it);
+    if (!connected) {
+      parked.erase(a.id);
+      continue;
+    }
     auto reply = wait_for(a.id);
     if (reply && reply->type == PacketType::kHandle) (void)close_handle(to_string(reply->handle));
   }
-  ahead.clear();
-  parked.clear();
+}
+
+Result<void> SftpClientSession::State::settle_limits() {
+  if (!limits_pending) return {};
+  limits_pending = false;
+  auto id = take_ahead(PacketType::kExtended, std::string(sftp::kExtLimits));
+  if (!id) return {};
+  SSH_TRY(reply, wait_for(*id));
+  if (reply.type != PacketType::kExtendedReply) return fail(unexpected_reply(reply));
+  wire::Reader r(reply.extended);
+  auto got = sftp::read_limits(r);
+  if (!got) return fail(lost(StatusCode::kBadMessage, "Invalid limits@openssh.com reply"));
+  limits = *got;
+  log::debug3("Received limits reply T:{} I:{}", static_cast<int>(reply.type), reply.id);
+  apply_limits();
+  return {};
+}
+
+void SftpClientSession::State::apply_limits() {
+  // Request sizes: -B wins; else the server's limits (at most one packet); else 32 KiB.
+  auto pick = [&](std::uint64_t server_max) -> std::uint32_t {
+    if (options.request_size != 0) return std::min(options.request_size, kMaxRequestLength);
+    if (server_max != 0) return static_cast<std::uint32_t>(std::min<std::uint64_t>(server_max, kMaxRequestLength));
+    return sftp::kDefaultTransferLength;
+  };
+  read_length = pick(limits.max_read_length);
+  write_length = pick(limits.max_write_length);
+  std::uint32_t biggest = std::max(read_length, write_length);
+  max_in_flight = options.requests_in_flight != 0
+                      ? options.requests_in_flight
+                      : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, kWindowBytes / biggest));
+  if (limits.max_packet_length != 0) {
+    log::debug3("server upload/download buffer sizes {} / {}; using {} / {}", limits.max_write_length,
+                limits.max_read_length, write_length, read_length);
+    log::debug3("server handle limit {}; using {}", limits.max_open_handles, max_in_flight);
+  }
 }
 
 std::optional<std::uint32_t> SftpClientSession::State::take_ahead(PacketType type, const std::string& path) {
@@ -199,49 +268,28 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
       log::debug2("Unrecognised server extension \"{}\"", name);
   }
 
+  // limits@openssh.com (and REALPATH ".", which sftp asks first thing) go out now, and
+  // their replies are taken when first needed: before the first transfer, and by the
+  // first realpath("."). A session's first command is then on its way in the same
+  // round trip, where OpenSSH's sftp waits for both replies first.
   if (state->has_extension(sftp::kExtLimits)) {
-    std::uint32_t id = state->engine.send_extended(sftp::kExtLimits, {});
-    std::optional<std::uint32_t> cwd_id;
-    if (options.prefetch_working_directory) cwd_id = state->engine.send_path(PacketType::kRealpath, ".");
-    SSH_TRY(reply, state->next_reply());
-    if (reply.id != id) return fail(state->lost(StatusCode::kBadMessage, "ID mismatch"));
-    if (reply.type != PacketType::kExtendedReply) return fail(state->unexpected_reply(reply));
-    wire::Reader r(reply.extended);
-    auto limits = sftp::read_limits(r);
-    if (!limits) return fail(state->lost(StatusCode::kBadMessage, "Invalid limits@openssh.com reply"));
-    state->limits = *limits;
-    log::debug3("Received limits reply T:{} I:{}", static_cast<int>(reply.type), reply.id);
-    if (cwd_id) {
-      state->working_directory = single_name(*state, *cwd_id);
-      if (!state->connected) return fail(std::move(*state->working_directory).error());
-      state->prefetch_status = state->last_status;
-      state->last_status = StatusCode::kOk;
-    }
+    state->ahead.push_back({PacketType::kExtended, std::string(sftp::kExtLimits),
+                            state->engine.send_extended(sftp::kExtLimits, {})});
+    state->limits_pending = true;
+    if (options.prefetch_working_directory)
+      state->ahead.push_back({PacketType::kRealpath, ".", state->engine.send_path(PacketType::kRealpath, ".")});
   }
-  // Request sizes: -B wins; else the server's limits (at most one packet); else 32 KiB.
-  auto pick = [&](std::uint64_t server_max) -> std::uint32_t {
-    if (options.request_size != 0) return std::min(options.request_size, kMaxRequestLength);
-    if (server_max != 0) return static_cast<std::uint32_t>(std::min<std::uint64_t>(server_max, kMaxRequestLength));
-    return sftp::kDefaultTransferLength;
-  };
-  state->read_length = pick(state->limits.max_read_length);
-  state->write_length = pick(state->limits.max_write_length);
-  std::uint32_t biggest = std::max(state->read_length, state->write_length);
-  state->max_in_flight = options.requests_in_flight != 0
-                             ? options.requests_in_flight
-                             : static_cast<std::uint32_t>(std::max<std::uint64_t>(1, kWindowBytes / biggest));
-  if (state->limits.max_packet_length != 0) {
-    log::debug3("server upload/download buffer sizes {} / {}; using {} / {}", state->limits.max_write_length,
-                state->limits.max_read_length, state->write_length, state->read_length);
-    log::debug3("server handle limit {}; using {}", state->limits.max_open_handles, state->max_in_flight);
-  }
+  state->apply_limits();
   return std::unique_ptr<SftpClientSession>(new SftpClientSession(std::move(state)));
 }
 
 std::uint32_t SftpClientSession::server_version() const { return state_->version; }
 const std::map<std::string, std::string>& SftpClientSession::extensions() const { return state_->extensions; }
 bool SftpClientSession::has_extension(std::string_view name) const { return state_->has_extension(name); }
-const sftp::Limits& SftpClientSession::limits() const { return state_->limits; }
+const sftp::Limits& SftpClientSession::limits() {
+  (void)state_->settle_limits();
+  return state_->limits;
+}
 sftp::StatusCode SftpClientSession::last_status() const { return state_->last_status; }
 bool SftpClientSession::connected() const { return state_->connected; }
 
@@ -291,13 +339,8 @@ Bytes encode(std::initializer_list<std::string_view> strings) {
 
 Result<std::string> SftpClientSession::realpath(const std::string& path) {
   SSH_TRY_VOID(state_->pump_ready());
-  if (path == "." && state_->working_directory) {
-    auto answer = std::move(*state_->working_directory);
-    state_->working_directory.reset();
-    if (!answer) state_->last_status = state_->prefetch_status;
-    return answer;
-  }
-  return single_name(*state_, state_->engine.send_path(PacketType::kRealpath, path));
+  auto id = path == "." ? state_->take_ahead(PacketType::kRealpath, ".") : std::nullopt;
+  return single_name(*state_, id ? *id : state_->engine.send_path(PacketType::kRealpath, path));
 }
 
 Result<std::string> SftpClientSession::expand_path(const std::string& path) {

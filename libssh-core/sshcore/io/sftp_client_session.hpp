@@ -73,7 +73,7 @@ class SftpClientSession {
   // The extensions the server announced in VERSION (name -> data, e.g. "1").
   const std::map<std::string, std::string>& extensions() const;
   bool has_extension(std::string_view name) const;
-  const sftp::Limits& limits() const;  // as announced, or zeros
+  const sftp::Limits& limits();  // as announced, or zeros (waits for the reply if still to come)
 
   // After a failed call: the SSH_FX status the server sent, or kConnectionLost /
   // kBadMessage when the channel itself failed. The Error's detail holds the text to

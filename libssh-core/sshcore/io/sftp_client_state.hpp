@@ -25,10 +25,9 @@ struct SftpClientSession::State {
   SftpSessionOptions options;
   std::map<std::string, std::string> extensions;
   sftp::Limits limits;
-  // The answer to the REALPATH "." sent at the start (prefetch_working_directory),
-  // until the first realpath(".") takes it.
-  std::optional<Result<std::string>> working_directory;
-  sftp::StatusCode prefetch_status = sftp::StatusCode::kOk;  // its status when it failed
+  // limits@openssh.com was sent at the start and its reply not yet applied: the
+  // request sizes below are the defaults until settle_limits().
+  bool limits_pending = false;
   std::uint32_t version = 0;
   std::uint32_t read_length = sftp::kDefaultTransferLength;   // bytes per READ
   std::uint32_t write_length = sftp::kDefaultTransferLength;  // bytes per WRITE
@@ -66,15 +65,24 @@ struct SftpClientSession::State {
   struct ParkedReply {
     sftp::Reply reply;
     std::string message;
-    Bytes handle;
+    Bytes handle, extended;
+    std::vector<std::pair<std::string, std::string>> names;  // file name, long name
   };
   std::vector<Ahead> ahead;
   std::map<std::uint32_t, ParkedReply> parked;
   ParkedReply taken;
   // The id of the request sent ahead for (type, path), which is then no longer ahead.
   std::optional<std::uint32_t> take_ahead(sftp::PacketType type, const std::string& path);
-  // Waits for the replies nobody took (a transfer's own replies must not meet them).
+  // Waits for the replies to lookups sent ahead that nobody took, closing a handle
+  // opened ahead. The session's own requests sent ahead (limits, REALPATH ".") stay.
   void settle_ahead();
+  // Waits for every reply to a request sent ahead and parks it: a transfer's own
+  // replies must not meet them.
+  void park_outstanding();
+  // Applies the limits@openssh.com reply, if one is still to come (before a transfer).
+  Result<void> settle_limits();
+  // Request sizes and count from the limits (zeros: none) and the options.
+  void apply_limits();
 
   // Writes what the engine has queued and reads what the server sent, blocking until
   // some progress is possible. Fails (and marks the session lost) when the server goes.

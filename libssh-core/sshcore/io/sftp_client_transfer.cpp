@@ -97,6 +97,7 @@ struct Span {
   std::uint64_t offset;
   std::uint32_t length;
   SftpPipelineDepth::Clock::time_point sent = SftpPipelineDepth::Clock::now();
+  bool probe = false;  // a download's READ past the known size, looking for EOF
 };
 
 // Requests in flight by id. A flat vector (at most a few hundred entries) costs no
@@ -167,7 +168,9 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
 
   auto open_id = s.take_ahead(PacketType::kOpen, remote_path);
   SSH_TRY(handle, s.expect_handle(open_id ? *open_id : s.engine.send_open(remote_path, sftp::kOpenRead, {})));
-  s.settle_ahead();  // normally nothing is left
+  SSH_TRY_VOID(s.settle_limits());  // the request sizes
+  s.settle_ahead();                 // normally nothing is left
+  s.park_outstanding();             // REALPATH "." of the start, if still to come
   ByteView handle_bytes = as_bytes(handle);
 
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.resume || options.inplace ? 0 : O_TRUNC);
@@ -216,18 +219,28 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       return !error && span != nullptr && length == span->length;
     };
 
+  // Past the known size one READ at a time probes for EOF, so a file that grew is still
+  // read to its end. The first probe goes at the known end as soon as the window reaches
+  // it, in flight with the last blocks: EOF is known when they are in, not a round trip
+  // later. It also covers the tail of a short last block.
+  std::uint64_t probe_next = std::max(size, offset);
+  bool probe_in_flight = false;
   for (;;) {
-    // Within the known size keep the window full; past it, probe one request at a
-    // time so a file that grew is still read to its end.
     if (!error && interrupted(options)) {
       error = Error{Errc::kSystem, "Interrupted"};
       error_status = StatusCode::kFailure;
     }
-    while (!eof && !error && requests.size() < depth.requests() &&
-           (next_offset < size || requests.empty())) {
-      std::uint32_t id = s.engine.send_read(handle_bytes, next_offset, s.read_length);
-      requests.add(id, Span{next_offset, s.read_length});
-      next_offset += s.read_length;
+    while (!eof && !error && requests.size() < depth.requests()) {
+      if (next_offset < size) {
+        std::uint32_t id = s.engine.send_read(handle_bytes, next_offset, s.read_length);
+        requests.add(id, Span{next_offset, s.read_length});
+        next_offset += s.read_length;
+        continue;
+      }
+      if (probe_in_flight) break;
+      std::uint32_t id = s.engine.send_read(handle_bytes, probe_next, s.read_length);
+      requests.add(id, Span{probe_next, s.read_length, {}, true});
+      probe_in_flight = true;
     }
     if (requests.empty()) break;
     if (error) s.accept_out_of_band = nullptr;  // draining: whole reads serve better
@@ -246,6 +259,7 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
       break;
     }
     Span span = *taken;
+    if (span.probe) probe_in_flight = false;
     if (reply->type == PacketType::kStatus) {
       if (reply->status == StatusCode::kEof) {
         eof = true;
@@ -304,9 +318,13 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
     if (error) continue;
     highwater.complete(span.offset, length);
     limiter.account(length);
+    if (span.probe) probe_next = span.offset + length;  // the file grew: probe on from its new end
     if (length == 0) {
       // An empty block would be re-requested forever: take it as the end.
       eof = true;
+    } else if (span.probe || (length < span.length && span.offset + length == size)) {
+      // A probe's bytes are the file growing, and the tail of a block that ends at the
+      // known size is what the probe there asks for: no re-request either way.
     } else if (length < span.length) {
       // Short read: ask again for the missing tail (servers may return less).
       log::debug3("Short data block, re-requesting {} -> {}", span.offset + length, span.offset + span.length - 1);
@@ -387,7 +405,9 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
                       remote_path,
                       sftp::kOpenWrite | sftp::kOpenCreate | (options.resume || options.inplace ? 0 : sftp::kOpenTruncate),
                       create)));
-  s.settle_ahead();  // normally nothing is left
+  SSH_TRY_VOID(s.settle_limits());  // the request sizes
+  s.settle_ahead();                 // normally nothing is left
+  s.park_outstanding();             // REALPATH "." of the start, if still to come
   ByteView handle_bytes = as_bytes(handle);
 
   BandwidthLimiter limiter(s.options.limit_kbps);

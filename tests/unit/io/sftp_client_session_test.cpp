@@ -162,3 +162,69 @@ TEST(SftpClientSession, LookupsAheadNobodyTakesAreSettled) {
     for (T t : b) sent.push_back(t);
   EXPECT_EQ(sent, (std::vector<T>{T::kInit, T::kLstat, T::kStat, T::kOpen, T::kClose, T::kLstat, T::kStat, T::kLstat}));
 }
+
+// The READ that finds EOF goes at the known size while the last blocks are in flight,
+// in the same batch: EOF is known when they are in, not a round trip later. The short
+// last block's tail is that READ's range, so it is not asked for again.
+TEST(SftpClientSession, EofProbeTravelsWithTheLastBlocks) {
+  TempDir dir;
+  std::string content = pattern_bytes(100000);  // 3 x 32 KiB and 1696 bytes
+  ScriptedSftpServer server(SftpScript{.content = content});
+  ScriptedSftpRig rig(server, {});
+  ASSERT_TRUE(rig.session);
+  ASSERT_TRUE(rig.session->download("/f", dir / "out"));
+  EXPECT_EQ(slurp(dir / "out"), content);
+  auto reads = server.read_batches();
+  ASSERT_EQ(reads.size(), 1u);
+  EXPECT_EQ(reads[0], (std::vector<std::uint64_t>{0, 32768, 65536, 98304, 100000}));
+}
+
+// A file that grew after its STAT is still read to its end: the probe at the old size
+// brings bytes, and probes go on from there until EOF.
+TEST(SftpClientSession, FileThatGrewIsReadToItsEnd) {
+  TempDir dir;
+  std::string content = pattern_bytes(120000);
+  ScriptedSftpServer server(SftpScript{.content = content, .stat_size = 50000});
+  ScriptedSftpRig rig(server, {});
+  ASSERT_TRUE(rig.session);
+  ASSERT_TRUE(rig.session->download("/f", dir / "out"));
+  EXPECT_EQ(slurp(dir / "out"), content);
+  std::vector<std::uint64_t> all;
+  for (const auto& b : server.read_batches()) all.insert(all.end(), b.begin(), b.end());
+  EXPECT_EQ(all, (std::vector<std::uint64_t>{0, 32768, 50000, 82768, 115536, 120000}));
+}
+
+// limits@openssh.com and REALPATH "." go out at the start, and their replies are taken
+// when first needed: a get made right after the start travels with them, in one round
+// trip. The READs use the server's limit, and realpath(".") asks nothing again.
+TEST(SftpClientSession, StartRequestsTravelWithTheFirstCommand) {
+  using T = sftp::PacketType;
+  TempDir dir;
+  std::string content = pattern_bytes(200000);
+  ScriptedSftpServer server(SftpScript{.content = content, .limits_read = 65536});
+  SftpSessionOptions options;
+  options.prefetch_working_directory = true;
+  ScriptedSftpRig rig(server, options);
+  ASSERT_TRUE(rig.session);
+  {
+    LookupsAheadForGet ahead(*rig.session, "/f", false);
+    auto matches = remote_glob(*rig.session, "/f");
+    ASSERT_TRUE(matches);
+    ASSERT_EQ(matches->size(), 1u);
+    ASSERT_TRUE(rig.session->download("/f", dir / "out"));
+  }
+  EXPECT_EQ(slurp(dir / "out"), content);
+  auto cwd = rig.session->realpath(".");
+  ASSERT_TRUE(cwd) << cwd.error().message();
+  EXPECT_EQ(*cwd, "/cwd");
+  EXPECT_EQ(rig.session->limits().max_read_length, 65536u);
+  auto batches = server.batches();
+  ASSERT_GE(batches.size(), 2u);
+  EXPECT_EQ(batches[1], (std::vector<T>{T::kExtended, T::kRealpath, T::kLstat, T::kStat, T::kOpen}));
+  std::size_t realpaths = 0;
+  for (const auto& b : batches) realpaths += static_cast<std::size_t>(std::count(b.begin(), b.end(), T::kRealpath));
+  EXPECT_EQ(realpaths, 1u);
+  auto reads = server.read_batches();
+  ASSERT_FALSE(reads.empty());
+  EXPECT_EQ(reads[0], (std::vector<std::uint64_t>{0, 65536, 131072, 196608, 200000}));
+}
