@@ -190,6 +190,7 @@ Result<int> SftpClientSession::State::take_payload(int file_fd, std::uint64_t of
       ssize_t w = ::pwrite(file_fd, read_buffer.data() + written, n - written, static_cast<off_t>(offset + written));
       if (w < 0 && errno == EINTR) continue;
       if (w < 0) write_error = errno;
+      if (w == 0) write_error = ENOSPC;  // no progress: as a full disk, not a busy loop
       if (w > 0) written += static_cast<std::size_t>(w);
     }
     left -= n;
