@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -297,6 +298,18 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
     print_error("File \"" + *cmd.path1 + "\" not found.");
     return -1;
   }
+  resume = resume || options_.resume;
+  // One regular file to a named destination: the OPEN that follows when the
+  // destination is not a directory goes out with its STAT (one round trip, not two).
+  struct SettleAhead {
+    sshcore::io::SftpClientSession& session;
+    ~SettleAhead() { session.settle_ahead(); }
+  } settle{session_};
+  if (dst && matches.size() == 1 && !resume) {
+    struct stat sb {};
+    if (::stat(matches[0].c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && ::access(matches[0].c_str(), R_OK) == 0)
+      session_.send_ahead_for_upload(*dst, static_cast<std::uint32_t>(sb.st_mode & 0777));
+  }
   bool dst_is_dir = true;
   if (dst) {
     auto a = session_.stat(*dst);
@@ -309,7 +322,6 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
   bool preserve = cmd.pflag || options_.preserve;
   bool recursive = cmd.rflag || options_.recursive;
   bool fsync = cmd.fflag || options_.fsync;
-  resume = resume || options_.resume;
   int err = 0;
   for (const auto& path : matches) {
     if (g_command_interrupted) return -1;

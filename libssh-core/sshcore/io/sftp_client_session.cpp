@@ -201,6 +201,17 @@ void SftpClientSession::State::apply_limits() {
   }
 }
 
+std::optional<std::uint32_t> SftpClientSession::State::take_ahead_open(const std::string& path, std::uint32_t flags,
+                                                                        std::optional<std::uint32_t> permissions) {
+  auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) {
+    return a.type == PacketType::kOpen && a.path == path && a.open_flags == flags && a.open_permissions == permissions;
+  });
+  if (it == ahead.end()) return std::nullopt;
+  std::uint32_t id = it->id;
+  ahead.erase(it);
+  return id;
+}
+
 std::optional<std::uint32_t> SftpClientSession::State::take_ahead(PacketType type, const std::string& path) {
   auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.type == type && a.path == path; });
   if (it == ahead.end()) return std::nullopt;
@@ -273,11 +284,11 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
   // first realpath("."). A session's first command is then on its way in the same
   // round trip, where OpenSSH's sftp waits for both replies first.
   if (state->has_extension(sftp::kExtLimits)) {
-    state->ahead.push_back({PacketType::kExtended, std::string(sftp::kExtLimits),
-                            state->engine.send_extended(sftp::kExtLimits, {})});
+    state->add_ahead(PacketType::kExtended, std::string(sftp::kExtLimits),
+                     state->engine.send_extended(sftp::kExtLimits, {}));
     state->limits_pending = true;
     if (options.prefetch_working_directory)
-      state->ahead.push_back({PacketType::kRealpath, ".", state->engine.send_path(PacketType::kRealpath, ".")});
+      state->add_ahead(PacketType::kRealpath, ".", state->engine.send_path(PacketType::kRealpath, "."));
   }
   state->apply_limits();
   return std::unique_ptr<SftpClientSession>(new SftpClientSession(std::move(state)));
@@ -372,10 +383,20 @@ Result<sftp::FileAttributes> SftpClientSession::lstat(const std::string& path) {
 void SftpClientSession::send_ahead(const std::string& path, AheadRequests which) {
   State& s = *state_;
   if (!s.connected) return;
-  auto add = [&](PacketType type, std::uint32_t id) { s.ahead.push_back({type, path, id}); };
-  add(PacketType::kLstat, s.engine.send_path(PacketType::kLstat, path));
-  add(PacketType::kStat, s.engine.send_path(PacketType::kStat, path));
-  if (which == AheadRequests::kLstatStatOpen) add(PacketType::kOpen, s.engine.send_open(path, sftp::kOpenRead, {}));
+  s.add_ahead(PacketType::kLstat, path, s.engine.send_path(PacketType::kLstat, path));
+  s.add_ahead(PacketType::kStat, path, s.engine.send_path(PacketType::kStat, path));
+  if (which == AheadRequests::kLstatStatOpen)
+    s.add_ahead(PacketType::kOpen, path, s.engine.send_open(path, sftp::kOpenRead, {}), sftp::kOpenRead);
+}
+
+void SftpClientSession::send_ahead_for_upload(const std::string& path, std::uint32_t permissions) {
+  State& s = *state_;
+  if (!s.connected) return;
+  s.add_ahead(PacketType::kStat, path, s.engine.send_path(PacketType::kStat, path));
+  sftp::FileAttributes create;
+  create.permissions = permissions;
+  const std::uint32_t flags = sftp::kOpenWrite | sftp::kOpenCreate | sftp::kOpenTruncate;
+  s.add_ahead(PacketType::kOpen, path, s.engine.send_open(path, flags, create), flags, permissions);
 }
 
 void SftpClientSession::settle_ahead() { state_->settle_ahead(); }

@@ -128,6 +128,10 @@ class SftpClientSession {
   // before requests of other kinds on that path are made.
   enum class AheadRequests { kLstatStat, kLstatStatOpen };
   void send_ahead(const std::string& path, AheadRequests which);
+  // A put of one regular file to `path`: its STAT (is it a directory?) and, at the same
+  // time, the OPEN that follows when it is not (write, create, truncate, with the local
+  // file's `permissions`). When it is a directory that OPEN fails and is not used.
+  void send_ahead_for_upload(const std::string& path, std::uint32_t permissions);
   void settle_ahead();
   // Ends the session: closes the pipe to the server (the server sees EOF).
   void close();

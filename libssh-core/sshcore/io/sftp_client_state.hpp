@@ -61,6 +61,8 @@ struct SftpClientSession::State {
     sftp::PacketType type;
     std::string path;
     std::uint32_t id;
+    std::uint32_t open_flags = 0;                  // kOpen: its pflags
+    std::optional<std::uint32_t> open_permissions;  // kOpen: the mode it creates with
   };
   struct ParkedReply {
     sftp::Reply reply;
@@ -73,6 +75,13 @@ struct SftpClientSession::State {
   ParkedReply taken;
   // The id of the request sent ahead for (type, path), which is then no longer ahead.
   std::optional<std::uint32_t> take_ahead(sftp::PacketType type, const std::string& path);
+  void add_ahead(sftp::PacketType type, std::string path, std::uint32_t id, std::uint32_t open_flags = 0,
+                 std::optional<std::uint32_t> open_permissions = std::nullopt) {
+    ahead.push_back(Ahead{type, std::move(path), id, open_flags, open_permissions});
+  }
+  // The same for an OPEN, which must also have been sent with these flags and mode.
+  std::optional<std::uint32_t> take_ahead_open(const std::string& path, std::uint32_t flags,
+                                               std::optional<std::uint32_t> permissions);
   // Waits for the replies to lookups sent ahead that nobody took, closing a handle
   // opened ahead. The session's own requests sent ahead (limits, REALPATH ".") stay.
   void settle_ahead();

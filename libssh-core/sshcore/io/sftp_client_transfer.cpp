@@ -166,7 +166,7 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
   std::uint64_t size = attrs.size.value_or(0);
   mode_t mode = attrs.permissions ? (*attrs.permissions & 0777) : 0666;
 
-  auto open_id = s.take_ahead(PacketType::kOpen, remote_path);
+  auto open_id = s.take_ahead_open(remote_path, sftp::kOpenRead, std::nullopt);
   SSH_TRY(handle, s.expect_handle(open_id ? *open_id : s.engine.send_open(remote_path, sftp::kOpenRead, {})));
   SSH_TRY_VOID(s.settle_limits());  // the request sizes
   s.settle_ahead();                 // normally nothing is left
@@ -307,9 +307,10 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
     while (written < data.size()) {
       ssize_t w = ::pwrite(local.get(), data.data() + written, data.size() - written,
                            static_cast<off_t>(span.offset + written));
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        error = Error{Errc::kSystem, quoted_errno("write local", local_path, errno)};
+      if (w <= 0) {
+        if (w < 0 && errno == EINTR) continue;
+        // No progress (0) is taken as a full disk rather than retried forever.
+        error = Error{Errc::kSystem, quoted_errno("write local", local_path, w < 0 ? errno : ENOSPC)};
         error_status = StatusCode::kFailure;
         break;
       }
@@ -401,10 +402,10 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
     }
     offset = *remote.size;
   }
-  SSH_TRY(handle, s.expect_handle(s.engine.send_open(
-                      remote_path,
-                      sftp::kOpenWrite | sftp::kOpenCreate | (options.resume || options.inplace ? 0 : sftp::kOpenTruncate),
-                      create)));
+  const std::uint32_t open_flags =
+      sftp::kOpenWrite | sftp::kOpenCreate | (options.resume || options.inplace ? 0 : sftp::kOpenTruncate);
+  auto open_id = s.take_ahead_open(remote_path, open_flags, create.permissions);
+  SSH_TRY(handle, s.expect_handle(open_id ? *open_id : s.engine.send_open(remote_path, open_flags, create)));
   SSH_TRY_VOID(s.settle_limits());  // the request sizes
   s.settle_ahead();                 // normally nothing is left
   s.park_outstanding();             // REALPATH "." of the start, if still to come
@@ -416,6 +417,9 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
   SftpPipelineDepth depth(s.write_length, s.max_in_flight, s.options.requests_in_flight != 0);
   std::uint64_t next_offset = offset;
   bool local_eof = false;
+  const bool close_early = !options.inplace && !options.preserve && !options.fsync && !options.resume;
+  std::optional<std::uint32_t> close_id;
+  std::optional<StatusCode> close_reply;
   std::optional<Error> error;
   StatusCode error_status = StatusCode::kOk;
   report(options, offset, size);
@@ -441,7 +445,12 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
         if (!filled) {
           stage = false;  // this file cannot be spliced: copy from here on
         } else if (*filled == 0 && stager->held() > 0) {
-          break;  // no room after all (or the end of the file): ask again once drained
+          // No room after all, or the end of the file: at the known size, a byte's read
+          // tells which, so the end is seen now and not once the pipe has drained.
+          std::uint8_t probe;
+          if (next_offset >= size && ::pread(local.get(), &probe, 1, static_cast<off_t>(next_offset)) == 0)
+            local_eof = true;
+          break;
         } else {
           staged = *filled;
         }
@@ -475,12 +484,21 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
       limiter.account(total);
       if (error) break;
     }
+    // A plain upload's CLOSE goes as soon as its last WRITE is out: the server takes
+    // requests in order, so its reply comes with the last WRITE's, not a round trip
+    // after it. (With -p, -f, resume or in place, what follows the WRITEs depends on
+    // how they went, as OpenSSH does it.)
+    if (close_early && local_eof && !error && !close_id) close_id = s.engine.send_close(handle_bytes);
     if (requests.empty()) break;
     auto reply = s.next_reply();
     if (!reply) {
       error = std::move(reply).error();
       error_status = s.last_status;
       break;
+    }
+    if (close_id && reply->id == *close_id && !close_reply) {  // a server that answers out of order
+      close_reply = reply->type == PacketType::kStatus ? reply->status : StatusCode::kBadMessage;
+      continue;
     }
     auto taken = requests.take(reply->id);
     if (!taken || reply->type != PacketType::kStatus) {
@@ -530,7 +548,18 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
     }
   }
   if (s.connected) {
-    auto closed = s.close_handle(handle);
+    Result<void> closed;
+    if (!close_id) {
+      closed = s.close_handle(handle);
+    } else if (close_reply) {
+      if (*close_reply != StatusCode::kOk) {
+        sftp::Reply r;
+        r.status = *close_reply;
+        closed = fail(s.status_error(r));
+      }
+    } else {
+      closed = s.expect_ok(*close_id);
+    }
     if (!closed && !error) {
       error = std::move(closed).error();
       error_status = s.last_status;

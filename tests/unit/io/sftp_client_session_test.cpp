@@ -228,3 +228,54 @@ TEST(SftpClientSession, StartRequestsTravelWithTheFirstCommand) {
   ASSERT_FALSE(reads.empty());
   EXPECT_EQ(reads[0], (std::vector<std::uint64_t>{0, 65536, 131072, 196608, 200000}));
 }
+
+// A plain upload's CLOSE goes out right behind its last WRITE (its reply then comes
+// with theirs, here even first: the server answers the batch in reverse order).
+TEST(SftpClientSession, UploadClosesRightBehindItsLastWrite) {
+  using T = sftp::PacketType;
+  TempDir dir;
+  std::string content = pattern_bytes(100000);
+  {
+    std::ofstream out(dir / "src", std::ios::binary);
+    out << content;
+  }
+  ScriptedSftpServer server(SftpScript{});
+  ScriptedSftpRig rig(server, {});
+  ASSERT_TRUE(rig.session);
+  auto r = rig.session->upload(dir / "src", "/up");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(server.received(), content);
+  auto batches = server.batches();
+  ASSERT_GE(batches.size(), 3u);
+  EXPECT_EQ(batches[1], std::vector<T>{T::kOpen});
+  EXPECT_EQ(batches[2], (std::vector<T>{T::kWrite, T::kWrite, T::kWrite, T::kWrite, T::kClose}));
+  EXPECT_EQ(batches.size(), 3u);
+}
+
+// A put to a named destination: the OPEN goes with the STAT that decides whether the
+// destination is a directory, and the upload takes it (same flags and mode).
+TEST(SftpClientSession, UploadOpenTravelsWithTheDestinationStat) {
+  using T = sftp::PacketType;
+  TempDir dir;
+  std::string content = pattern_bytes(40000);
+  {
+    std::ofstream out(dir / "src", std::ios::binary);
+    out << content;
+  }
+  ASSERT_EQ(::chmod((dir / "src").c_str(), 0640), 0);
+  ScriptedSftpServer server(SftpScript{.content = "x"});
+  ScriptedSftpRig rig(server, {});
+  ASSERT_TRUE(rig.session);
+  rig.session->send_ahead_for_upload("/up", 0640);
+  auto attrs = rig.session->stat("/up");
+  ASSERT_TRUE(attrs);
+  EXPECT_FALSE(attrs->is_directory());
+  auto r = rig.session->upload(dir / "src", "/up");
+  ASSERT_TRUE(r) << r.error().message();
+  rig.session->settle_ahead();
+  EXPECT_EQ(server.received(), content);
+  auto batches = server.batches();
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[1], (std::vector<T>{T::kStat, T::kOpen}));
+  EXPECT_EQ(batches[2], (std::vector<T>{T::kWrite, T::kWrite, T::kClose}));
+}
