@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -138,19 +139,29 @@ DebianSshd* UserauthInterop::sshd_ = nullptr;
 std::string UserauthInterop::authorized_;
 
 
-TEST_F(UserauthInterop, OurClientEd25519Hostbound) {
-  ScriptedUi ui;
-  const keys::PrivateKey& key = user_key(keys::KeyType::kEd25519);
+namespace {
+
+// What our code logs at debug1 while `run` runs, as ssh -v would print it.
+std::string debug_log_of(const std::function<void()>& run) {
   TempDir tmp;
   log::Options debug;
   debug.level = log::Level::kDebug1;
   debug.sink = log::Sink::kFile;
   debug.file = tmp / "ours.log";
   log::init(debug);
-  ClientRun r = client(current_user(), {file_identity(ui, "/tmp/id_ed25519", key)}, ui);
+  run();
   log::init(log::Options{});
+  return read_text(tmp / "ours.log");
+}
+
+}  // namespace
+
+TEST_F(UserauthInterop, OurClientEd25519Hostbound) {
+  ScriptedUi ui;
+  const keys::PrivateKey& key = user_key(keys::KeyType::kEd25519);
+  ClientRun r;
   // ssh -v's lines for the same steps.
-  std::string ours = read_text(tmp / "ours.log");
+  std::string ours = debug_log_of([&] { r = client(current_user(), {file_identity(ui, "/tmp/id_ed25519", key)}, ui); });
   std::string ident = "/tmp/id_ed25519 ED25519 " + keys::fingerprint(key.public_key()) + " explicit";
   EXPECT_NE(ours.find("debug1: Authentications that can continue: publickey,password\n"), std::string::npos) << ours;
   EXPECT_NE(ours.find("debug1: Next authentication method: publickey\n"), std::string::npos) << ours;
@@ -172,17 +183,10 @@ TEST_F(UserauthInterop, OurClientEd25519Hostbound) {
 TEST_F(UserauthInterop, OurClientSignsAnUnencryptedKeyWithoutQuery) {
   ScriptedUi ui;
   const keys::PrivateKey& key = user_key(keys::KeyType::kEd25519);
-  TempDir tmp;
-  log::Options debug;
-  debug.level = log::Level::kDebug1;
-  debug.sink = log::Sink::kFile;
-  debug.file = tmp / "ours.log";
-  log::init(debug);
   auto identity = file_identity(ui, "/tmp/id_ed25519", key);
   ui.unencrypted = {"/tmp/id_ed25519"};
-  ClientRun r = client(current_user(), {identity}, ui);
-  log::init(log::Options{});
-  std::string ours = read_text(tmp / "ours.log");
+  ClientRun r;
+  std::string ours = debug_log_of([&] { r = client(current_user(), {identity}, ui); });
   EXPECT_EQ(r.outcome, UserauthOutcome::kSuccess) << sshd_->log();
   EXPECT_EQ(ui.quiet_loads, 1);
   EXPECT_EQ(ui.signer_loads, 0);
