@@ -32,6 +32,11 @@ std::string slurp(const std::string& path) {
 }
 
 
+void spill(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
 std::string pattern_bytes(std::size_t n) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + i / 251) & 0xff);
@@ -235,10 +240,7 @@ TEST(SftpClientSession, UploadClosesRightBehindItsLastWrite) {
   using T = sftp::PacketType;
   TempDir dir;
   std::string content = pattern_bytes(100000);
-  {
-    std::ofstream out(dir / "src", std::ios::binary);
-    out << content;
-  }
+  spill(dir / "src", content);
   ScriptedSftpServer server(SftpScript{});
   ScriptedSftpRig rig(server, {});
   ASSERT_TRUE(rig.session);
@@ -258,10 +260,7 @@ TEST(SftpClientSession, UploadOpenTravelsWithTheDestinationStat) {
   using T = sftp::PacketType;
   TempDir dir;
   std::string content = pattern_bytes(40000);
-  {
-    std::ofstream out(dir / "src", std::ios::binary);
-    out << content;
-  }
+  spill(dir / "src", content);
   ASSERT_EQ(::chmod((dir / "src").c_str(), 0640), 0);
   ScriptedSftpServer server(SftpScript{.content = "x"});
   ScriptedSftpRig rig(server, {});
