@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -301,15 +300,8 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
   resume = resume || options_.resume;
   // One regular file to a named destination: the OPEN that follows when the
   // destination is not a directory goes out with its STAT (one round trip, not two).
-  struct SettleAhead {
-    sshcore::io::SftpClientSession& session;
-    ~SettleAhead() { session.settle_ahead(); }
-  } settle{session_};
-  if (dst && matches.size() == 1 && !resume) {
-    struct stat sb {};
-    if (::stat(matches[0].c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && ::access(matches[0].c_str(), R_OK) == 0)
-      session_.send_ahead_for_upload(*dst, static_cast<std::uint32_t>(sb.st_mode & 0777));
-  }
+  std::optional<sshcore::io::LookupsAheadForPut> ahead;
+  if (dst && matches.size() == 1 && !resume) ahead.emplace(session_, matches[0], *dst);
   bool dst_is_dir = true;
   if (dst) {
     auto a = session_.stat(*dst);

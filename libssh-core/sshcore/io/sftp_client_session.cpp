@@ -115,35 +115,36 @@ Result<Reply> SftpClientSession::State::wait_for(std::uint32_t id) {
     bool is_ahead = std::any_of(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.id == reply.id; });
     if (!is_ahead || reply.type == PacketType::kData || parked.count(reply.id) != 0)
       return fail(lost(StatusCode::kBadMessage, "ID mismatch"));
-    ParkedReply& p = parked[reply.id];
-    p.message = std::string(reply.message);
-    p.handle = to_bytes(reply.handle);
-    p.extended = to_bytes(reply.extended);
-    for (const auto& n : reply.names) p.names.emplace_back(n.filename, n.long_name);
-    p.reply = std::move(reply);
-    p.reply.message = {};
-    p.reply.handle = {};
-    p.reply.extended = {};
+    park(std::move(reply));
   }
 }
 
-void SftpClientSession::State::park_outstanding() {
+void SftpClientSession::State::park(Reply reply) {
+  // A copy that owns its bytes: the reply's views die with the next pump.
+  ParkedReply& p = parked[reply.id];
+  p.message = std::string(reply.message);
+  p.handle = to_bytes(reply.handle);
+  p.extended = to_bytes(reply.extended);
+  for (const auto& n : reply.names) p.names.emplace_back(n.filename, n.long_name);
+  p.reply = std::move(reply);
+  p.reply.message = {};
+  p.reply.handle = {};
+  p.reply.extended = {};
+}
+
+Result<void> SftpClientSession::State::prepare_transfer() {
+  SSH_TRY_VOID(settle_limits());
+  settle_ahead();  // normally nothing is left
+  // REALPATH "." of the start, if still to come: wait for it as for a call of its own
+  // and keep it for its taker, so that the transfer's replies do not meet it.
   for (const Ahead& a : std::vector<Ahead>(ahead)) {
-    if (!connected) return;
+    if (!connected) break;
     if (parked.count(a.id) != 0) continue;
-    // Wait for it as for a call of its own, then keep it for its taker.
     auto reply = wait_for(a.id);
-    if (!reply) return;
-    ParkedReply& p = parked[a.id];
-    p.message = std::string(reply->message);
-    p.handle = to_bytes(reply->handle);
-    p.extended = to_bytes(reply->extended);
-    for (const auto& n : reply->names) p.names.emplace_back(n.filename, n.long_name);
-    p.reply = std::move(*reply);
-    p.reply.message = {};
-    p.reply.handle = {};
-    p.reply.extended = {};
+    if (!reply) break;
+    park(std::move(*reply));
   }
+  return {};
 }
 
 void SftpClientSession::State::settle_ahead() {
@@ -166,8 +167,6 @@ void SftpClientSession::State::settle_ahead() {
 }
 
 Result<void> SftpClientSession::State::settle_limits() {
-  if (!limits_pending) return {};
-  limits_pending = false;
   auto id = take_ahead(PacketType::kExtended, std::string(sftp::kExtLimits));
   if (!id) return {};
   SSH_TRY(reply, wait_for(*id));
@@ -201,23 +200,23 @@ void SftpClientSession::State::apply_limits() {
   }
 }
 
-std::optional<std::uint32_t> SftpClientSession::State::take_ahead_open(const std::string& path, std::uint32_t flags,
-                                                                        std::optional<std::uint32_t> permissions) {
-  auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) {
-    return a.type == PacketType::kOpen && a.path == path && a.open_flags == flags && a.open_permissions == permissions;
-  });
+std::optional<std::uint32_t> SftpClientSession::State::take_ahead_if(const std::function<bool(const Ahead&)>& wanted) {
+  auto it = std::find_if(ahead.begin(), ahead.end(), wanted);
   if (it == ahead.end()) return std::nullopt;
   std::uint32_t id = it->id;
   ahead.erase(it);
   return id;
 }
 
+std::optional<std::uint32_t> SftpClientSession::State::take_ahead_open(const std::string& path, std::uint32_t flags,
+                                                                        std::optional<std::uint32_t> permissions) {
+  return take_ahead_if([&](const Ahead& a) {
+    return a.type == PacketType::kOpen && a.path == path && a.open_flags == flags && a.open_permissions == permissions;
+  });
+}
+
 std::optional<std::uint32_t> SftpClientSession::State::take_ahead(PacketType type, const std::string& path) {
-  auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.type == type && a.path == path; });
-  if (it == ahead.end()) return std::nullopt;
-  std::uint32_t id = it->id;
-  ahead.erase(it);
-  return id;
+  return take_ahead_if([&](const Ahead& a) { return a.type == type && a.path == path; });
 }
 
 Result<void> SftpClientSession::State::expect_ok(std::uint32_t id) {
@@ -286,7 +285,6 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
   if (state->has_extension(sftp::kExtLimits)) {
     state->add_ahead(PacketType::kExtended, std::string(sftp::kExtLimits),
                      state->engine.send_extended(sftp::kExtLimits, {}));
-    state->limits_pending = true;
     if (options.prefetch_working_directory)
       state->add_ahead(PacketType::kRealpath, ".", state->engine.send_path(PacketType::kRealpath, "."));
   }

@@ -169,4 +169,18 @@ class LookupsAheadForGet {
   SftpClientSession& session_;
 };
 
+// A put of `local_path` to the named destination `remote_path`: when the local file is
+// a readable regular file, the destination's STAT and the OPEN that follows when it is
+// not a directory go out together (send_ahead_for_upload). Settled when the scope ends.
+class LookupsAheadForPut {
+ public:
+  LookupsAheadForPut(SftpClientSession& session, const std::string& local_path, const std::string& remote_path);
+  ~LookupsAheadForPut() { session_.settle_ahead(); }
+  LookupsAheadForPut(const LookupsAheadForPut&) = delete;
+  LookupsAheadForPut& operator=(const LookupsAheadForPut&) = delete;
+
+ private:
+  SftpClientSession& session_;
+};
+
 }  // namespace sshcore::io

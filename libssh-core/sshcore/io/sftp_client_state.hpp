@@ -25,10 +25,9 @@ struct SftpClientSession::State {
   SftpSessionOptions options;
   std::map<std::string, std::string> extensions;
   sftp::Limits limits;
-  // limits@openssh.com was sent at the start and its reply not yet applied: the
-  // request sizes below are the defaults until settle_limits().
-  bool limits_pending = false;
   std::uint32_t version = 0;
+  // Until settle_limits() has applied the limits@openssh.com reply sent ahead at the
+  // start, the request sizes are the defaults.
   std::uint32_t read_length = sftp::kDefaultTransferLength;   // bytes per READ
   std::uint32_t write_length = sftp::kDefaultTransferLength;  // bytes per WRITE
   std::uint32_t max_in_flight = 64;
@@ -85,11 +84,14 @@ struct SftpClientSession::State {
   // Waits for the replies to lookups sent ahead that nobody took, closing a handle
   // opened ahead. The session's own requests sent ahead (limits, REALPATH ".") stay.
   void settle_ahead();
-  // Waits for every reply to a request sent ahead and parks it: a transfer's own
-  // replies must not meet them.
-  void park_outstanding();
-  // Applies the limits@openssh.com reply, if one is still to come (before a transfer).
+  // Before a transfer's own requests: the limits applied, the lookups settled, and
+  // every other reply to a request sent ahead parked (the transfer must not meet them).
+  Result<void> prepare_transfer();
+  // Applies the limits@openssh.com reply, if one is still to come.
   Result<void> settle_limits();
+  // Keeps a reply to a request sent ahead for its taker (wait_for).
+  void park(sftp::Reply reply);
+  std::optional<std::uint32_t> take_ahead_if(const std::function<bool(const Ahead&)>& wanted);
   // Request sizes and count from the limits (zeros: none) and the options.
   void apply_limits();
 

@@ -168,9 +168,7 @@ Result<void> SftpClientSession::download(const std::string& remote_path, const s
 
   auto open_id = s.take_ahead_open(remote_path, sftp::kOpenRead, std::nullopt);
   SSH_TRY(handle, s.expect_handle(open_id ? *open_id : s.engine.send_open(remote_path, sftp::kOpenRead, {})));
-  SSH_TRY_VOID(s.settle_limits());  // the request sizes
-  s.settle_ahead();                 // normally nothing is left
-  s.park_outstanding();             // REALPATH "." of the start, if still to come
+  SSH_TRY_VOID(s.prepare_transfer());  // the request sizes, nothing sent ahead left in the way
   ByteView handle_bytes = as_bytes(handle);
 
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (options.resume || options.inplace ? 0 : O_TRUNC);
@@ -406,9 +404,7 @@ Result<void> SftpClientSession::upload(const std::string& local_path, const std:
       sftp::kOpenWrite | sftp::kOpenCreate | (options.resume || options.inplace ? 0 : sftp::kOpenTruncate);
   auto open_id = s.take_ahead_open(remote_path, open_flags, create.permissions);
   SSH_TRY(handle, s.expect_handle(open_id ? *open_id : s.engine.send_open(remote_path, open_flags, create)));
-  SSH_TRY_VOID(s.settle_limits());  // the request sizes
-  s.settle_ahead();                 // normally nothing is left
-  s.park_outstanding();             // REALPATH "." of the start, if still to come
+  SSH_TRY_VOID(s.prepare_transfer());  // the request sizes, nothing sent ahead left in the way
   ByteView handle_bytes = as_bytes(handle);
 
   BandwidthLimiter limiter(s.options.limit_kbps);

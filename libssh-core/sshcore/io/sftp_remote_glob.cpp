@@ -68,13 +68,6 @@ std::optional<std::string> remote_glob_literal(const std::string& pattern) {
   return path;
 }
 
-LookupsAheadForGet::LookupsAheadForGet(SftpClientSession& session, const std::string& pattern, bool recursive)
-    : session_(session) {
-  if (auto literal = remote_glob_literal(pattern))
-    session.send_ahead(*literal, recursive ? SftpClientSession::AheadRequests::kLstatStat
-                                           : SftpClientSession::AheadRequests::kLstatStatOpen);
-}
-
 Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, const std::string& pattern) {
   std::vector<RemoteGlobMatch> matches;
   if (pattern.empty()) return matches;
