@@ -306,6 +306,38 @@ TEST(SftpClient, InteractiveTerminalAndProgressMeterLikeDebian) {
   EXPECT_NE(ours.find("Fetching " + (tmp / "five") + " to f2\r\n"), std::string::npos) << ours;
 }
 
+// A server whose replies stop for 8 s after the first MiB: the meter keeps redrawing
+// once a second, as OpenSSH's alarm does, and says "- stalled -" before the transfer
+// ends complete.
+TEST(SftpClient, ProgressMeterSaysStalledWhileNothingMoves) {
+  TempDir tmp;
+  make_file(tmp / "five", 5 * 1024 * 1024);
+  write_text(tmp / "stalling-server",
+             "#!/bin/sh\n" + std::string(kDebianServer) +
+                 " | python3 -c '\n"
+                 "import os, time\n"
+                 "sent = 0\n"
+                 "while True:\n"
+                 "    b = os.read(0, 65536)\n"
+                 "    if not b: break\n"
+                 "    os.write(1, b)\n"
+                 "    if sent <= 1 << 20 < sent + len(b): time.sleep(8)\n"
+                 "    sent += len(b)\n"
+                 "'\n",
+             0755);
+  PtySession pty({"/bin/sh", "-c", "cd \"$1\" && exec \"$2\" -D \"$3\"", "sh", tmp.path(), our_bin("sftp"),
+                  tmp / "stalling-server"});
+  ASSERT_TRUE(pty.expect("sftp> ")) << pty.output();
+  ::usleep(300000);  // see completion_session()
+  pty.send("get five f2\n");
+  EXPECT_TRUE(pty.expect("- stalled -", 15000)) << pty.output();
+  EXPECT_TRUE(pty.expect("100%")) << pty.output();
+  EXPECT_TRUE(pty.expect("sftp> ")) << pty.output();
+  pty.send("bye\n");
+  EXPECT_EQ(pty.wait(), 0);
+  EXPECT_EQ(sha256(tmp / "f2"), sha256(tmp / "five"));
+}
+
 std::string completion_session(const std::string& program, const std::string& dir) {
   PtySession pty({"/bin/sh", "-c", "cd \"$1\" && exec \"$2\" -D " + std::string(kDebianServer), "sh", dir, program});
   EXPECT_TRUE(pty.expect("sftp> ")) << pty.output();

@@ -1,12 +1,16 @@
 // The progress meter line of OpenSSH's progressmeter.c: the file name padded to the
 // terminal width minus 36 columns, then " 45%  460MB 153.2MB/s   00:03 ETA". The rate
 // is aged (0.9 old, 0.1 new per redraw) so the line does not jitter; the last line
-// shows the average over the whole transfer and the total time.
+// shows the average over the whole transfer and the total time. A ticker thread plays
+// the part of OpenSSH's once-a-second SIGALRM.
 #include "sshcore/io/progress_meter.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sshcore::io {
@@ -67,29 +71,16 @@ bool progress_meter_possible() {
   return ::getpgrp() == ::tcgetpgrp(STDOUT_FILENO);
 }
 
-ProgressMeter::ProgressMeter(std::string file_name, std::uint64_t total_bytes, std::uint64_t start_offset)
+ProgressLine::ProgressLine(std::string file_name, std::uint64_t total_bytes, std::uint64_t start_offset,
+                           Clock::time_point now)
     : name_(std::move(file_name)),
       total_(total_bytes),
       start_(start_offset),
       done_(start_offset),
-      started_(std::chrono::steady_clock::now()),
-      last_draw_(started_) {
-  draw(false);  // OpenSSH draws the 0% line as the transfer starts
-}
+      started_(now),
+      last_draw_(now) {}
 
-void ProgressMeter::update(std::uint64_t bytes_done) {
-  done_ = bytes_done;
-  if (seconds_between(last_draw_, std::chrono::steady_clock::now()) >= 1.0) draw(false);
-}
-
-void ProgressMeter::finish() {
-  done_ = total_;
-  draw(true);
-  if (progress_meter_possible()) write_all("\n");
-}
-
-void ProgressMeter::draw(bool final_line) {
-  auto now = std::chrono::steady_clock::now();
+std::string ProgressLine::line(Clock::time_point now, int width, bool final_line) {
   if (final_line) done_ = total_;
   // As refresh_progress_meter(): the bytes since the last redraw over the time since it,
   // or at the end the whole transfer over the whole time.
@@ -113,12 +104,10 @@ void ProgressMeter::draw(bool final_line) {
     stalled_seconds_ = 0;
   double rate = bytes_per_second_;
   last_draw_ = now;
-  drawn_once_ = true;
-  if (!progress_meter_possible()) return;
 
   std::string line = "\r";
   // OpenSSH counts the terminating NUL in its window size, hence the + 1.
-  int file_len = terminal_width() + 1 - 36;
+  int file_len = width + 1 - 36;
   if (file_len > 0) {
     std::string name = name_.substr(0, static_cast<std::size_t>(file_len));
     name.resize(static_cast<std::size_t>(file_len), ' ');
@@ -152,7 +141,59 @@ void ProgressMeter::draw(bool final_line) {
     line += eta;
     line += bytes_left > 0 ? " ETA" : "    ";
   }
-  write_all(line);
+  return line;
+}
+
+ProgressMeter::ProgressMeter(std::string file_name, std::uint64_t total_bytes, std::uint64_t start_offset)
+    : line_(std::move(file_name), total_bytes, start_offset, ProgressLine::Clock::now()) {
+  std::lock_guard lock(mutex_);
+  draw_locked(false);  // OpenSSH draws the 0% line as the transfer starts
+  if (!progress_meter_possible()) return;
+  // The ticker takes no signal: ^C must interrupt the transfer's own poll(2), and a
+  // handler run on the ticker would leave the main thread waiting.
+  sigset_t all, before;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &before);
+  ticker_ = std::jthread([this](std::stop_token stop) { tick(stop); });
+  ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
+}
+
+ProgressMeter::~ProgressMeter() {
+  ticker_.request_stop();
+  wake_.notify_all();
+}
+
+// OpenSSH's alarm: a redraw every second whether or not bytes moved, so that a
+// transfer that hangs ages its rate and says "- stalled -".
+void ProgressMeter::tick(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    auto due = line_.last_drawn() + std::chrono::seconds(1);
+    wake_.wait_until(lock, stop, due, [] { return false; });  // until due or stopped
+    if (stop.stop_requested()) return;
+    if (!finished_ && ProgressLine::Clock::now() >= line_.last_drawn() + std::chrono::seconds(1)) draw_locked(false);
+  }
+}
+
+void ProgressMeter::update(std::uint64_t bytes_done) {
+  std::lock_guard lock(mutex_);
+  line_.set_done(bytes_done);
+  if (ProgressLine::Clock::now() - line_.last_drawn() >= std::chrono::seconds(1)) draw_locked(false);
+}
+
+void ProgressMeter::finish() {
+  ticker_.request_stop();
+  wake_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+  draw_locked(true);
+  if (progress_meter_possible()) write_all("\n");
+}
+
+void ProgressMeter::draw_locked(bool final_line) {
+  std::string text = line_.line(ProgressLine::Clock::now(), terminal_width(), final_line);
+  if (progress_meter_possible()) write_all(text);
 }
 
 }  // namespace sshcore::io
