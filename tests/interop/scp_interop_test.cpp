@@ -295,6 +295,55 @@ TEST_F(ScpInterop, ThroughLocalBetweenTwoPathsOfOneServer) {
   EXPECT_EQ(read_text(t / "dest2/legacy"), read_text(t / "a"));
 }
 
+// -R: our scp asks the origin (Debian's sshd, whose sessions find our scp, set to use
+// an ssh that knows the host "dest", first on PATH) to copy to the destination itself, as
+// OpenSSH's scp -R does; nothing passes through the local host.
+TEST_F(ScpInterop, RemoteToRemoteRunsTheCopyOnTheOrigin) {
+  TempDir t;
+  ::chmod(t.path().c_str(), 0755);
+  ::mkdir((t / "bin").c_str(), 0755);
+  // Our scp runs the ssh beside it unless told: -S points it at the one that knows "dest".
+  write_text(t / "bin/scp", "#!/bin/sh\nexec " + our_bin("scp") + " -S " + (t / "bin/ssh") + " \"$@\"\n", 0755);
+  write_text(t / "dest_config",
+             "Host dest\n  HostName 127.0.0.1\n  Port " + std::to_string(sshd_->port()) + "\n  IdentityFile " + key_ +
+                 "\n  IdentitiesOnly yes\n  UserKnownHostsFile /dev/null\n  StrictHostKeyChecking no\n"
+                 "  BatchMode yes\n  LogLevel ERROR\n",
+             0644);
+  write_text(t / "bin/ssh", "#!/bin/sh\nexec /usr/bin/ssh -F " + (t / "dest_config") + " \"$@\"\n", 0755);
+  ::mkdir((t / "sshd").c_str(), 0755);
+  DebianSshd origin(t / "sshd", "AuthorizedKeysFile " + (*dir_ / "authorized_keys") + "\nSetEnv PATH=" + (t / "bin") +
+                                    ":/usr/bin:/bin\n");
+  write_text(t / "a", random_bytes(300000, 5), 0640);
+  make_files(t / "tree");
+  ::mkdir((t / "to").c_str(), 0755);
+  std::vector<std::string> base{our_bin("scp"), "-R", "-S", "/usr/bin/ssh", "-i", key_,
+                                "-oUserKnownHostsFile=/dev/null", "-oStrictHostKeyChecking=no", "-oBatchMode=yes",
+                                "-oLogLevel=ERROR"};
+  const std::string origin_uri = "scp://127.0.0.1:" + std::to_string(origin.port());
+  auto with = [&](std::vector<std::string> rest) {
+    std::vector<std::string> argv = base;
+    argv.insert(argv.end(), rest.begin(), rest.end());
+    return argv;
+  };
+  RunResult one = run(with({"-v", origin_uri + "/" + (t / "a"), "dest:" + (t / "to/a")}));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(read_text(t / "to/a"), read_text(t / "a"));
+  // -v shows the command it runs: ssh to the origin with scp there, as OpenSSH's.
+  EXPECT_NE(one.err.find("Executing: /usr/bin/ssh -x -oClearAllForwardings=yes -n "), std::string::npos) << one.err;
+  EXPECT_NE(one.err.find(" -- 127.0.0.1 scp -v " + (t / "a") + " dest:" + (t / "to/a")), std::string::npos)
+      << one.err;
+  // A tree with -r -p: the origin's scp walks it; modes and odd names arrive.
+  RunResult tree = run(with({"-r", "-p", origin_uri + "/" + (t / "tree"), "dest:" + (t / "to")}));
+  ASSERT_EQ(tree.exit_code, 0) << tree.err;
+  std::vector<std::string> names{"empty", "one", "big"};
+  names.insert(names.end(), kOddNames.begin(), kOddNames.end());
+  expect_same_files(t / "tree", t / "to/tree", names);
+  // A source that does not exist fails the origin's scp, and so ours.
+  RunResult missing = run(with({origin_uri + "/" + (t / "nope"), "dest:" + (t / "to/nope")}));
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_FALSE(exists(t / "to/nope"));
+}
+
 // Debian's scp -O against our remote side, without sshd: the -S program runs
 // "scp -t <dir>" / "scp -f <paths>" with our scp.
 TEST_F(ScpInterop, DebianLegacyClientAgainstOurSinkAndSource) {
