@@ -258,60 +258,27 @@ void SessionChannel::on_data(ByteView data, Output& out) {
     (void)connection_.consume(channel_, data.size());
     return;
   }
-  std::size_t written = 0;
-  if (out.pending() == 0) {
-    while (written < data.size()) {
-      ssize_t n = ::write(out.fd, data.data() + written, data.size() - written);
-      if (n > 0) {
-        written += static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-      // The reader is gone (EPIPE): the data is dropped as OpenSSH does after a write failure.
-      written = data.size();
-      output_failed(out);
-      break;
-    }
-    if (written > 0) (void)connection_.consume(channel_, written);
-  }
-  if (written < data.size()) {
-    if (out.offset > 0 && out.offset == out.buffer.size()) {
-      out.buffer.clear();
-      out.offset = 0;
-    }
-    out.buffer.insert(out.buffer.end(), data.begin() + static_cast<std::ptrdiff_t>(written), data.end());
-    if (!out.watched) {
-      out.watched = true;
-      Output* o = &out;
-      (void)loop_.watch(out.fd, sshcore::io::kWrite, [this, o](sshcore::io::Readiness) { on_output_writable(*o); });
-    }
+  // Straight from the decrypted packet; only what fd cannot take now is kept
+  // (io/write_backlog.hpp).
+  sshcore::io::WriteBacklog::Written w = out.backlog.write(out.fd, data);
+  if (w.delivered + w.dropped > 0) (void)connection_.consume(channel_, w.delivered + w.dropped);
+  // The reader is gone (EPIPE): the data is dropped as OpenSSH does after a write failure.
+  if (w.failed) output_failed(out);
+  if (!out.backlog.empty() && !out.watched) {
+    out.watched = true;
+    Output* o = &out;
+    (void)loop_.watch(out.fd, sshcore::io::kWrite, [this, o](sshcore::io::Readiness) { on_output_writable(*o); });
   }
 }
 
 void SessionChannel::on_output_writable(Output& out) {
-  std::size_t total = 0;
-  while (out.pending() > 0) {
-    ssize_t n = ::write(out.fd, out.buffer.data() + out.offset, out.pending());
-    if (n > 0) {
-      out.offset += static_cast<std::size_t>(n);
-      total += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    total += out.pending();
-    out.offset = out.buffer.size();
-    output_failed(out);
-    break;
-  }
-  if (out.pending() == 0) {
-    out.buffer.clear();
-    out.offset = 0;
+  sshcore::io::WriteBacklog::Written w = out.backlog.flush(out.fd);
+  if (w.failed) output_failed(out);
+  if (out.backlog.empty()) {
     loop_.unwatch(out.fd);
     out.watched = false;
   }
-  if (total > 0 && !closed_) (void)connection_.consume(channel_, total);
+  if (w.delivered + w.dropped > 0 && !closed_) (void)connection_.consume(channel_, w.delivered + w.dropped);
   hooks_.flush();
 }
 
@@ -518,10 +485,7 @@ void SessionChannel::on_window_change() {
 
 void SessionChannel::finish_output() {
   for (Output* out : {&stdout_, &stderr_}) {
-    if (out->pending() > 0)
-      write_blocking(out->fd, ByteView(out->buffer.data() + out->offset, out->pending()));
-    out->buffer.clear();
-    out->offset = 0;
+    (void)out->backlog.drain(out->fd);
     if (out->watched) loop_.unwatch(out->fd);
     out->watched = false;
   }

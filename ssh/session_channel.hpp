@@ -16,6 +16,7 @@
 #include "sshcore/config/ssh_options.hpp"
 #include "sshcore/connection/connection_session.hpp"
 #include "sshcore/io/event_loop.hpp"
+#include "sshcore/io/write_backlog.hpp"
 #include "terminal.hpp"
 
 namespace ssh {
@@ -62,11 +63,9 @@ class SessionChannel {
  private:
   struct Output {
     int fd;
-    sshcore::Bytes buffer;
-    std::size_t offset = 0;
+    sshcore::io::WriteBacklog backlog;  // what fd has not taken yet
     bool watched = false;
     bool closed = false;  // a write failed (EPIPE): the rest is dropped
-    std::size_t pending() const { return buffer.size() - offset; }
   };
   enum class Pending : std::uint8_t { kPty, kCommand };
 
@@ -97,8 +96,8 @@ class SessionChannel {
   EscapeFilter escape_;
   RawMode raw_;
   sshcore::Bytes tty_modes_;      // encoded modes of the local terminal before raw mode
-  Output stdout_{1, {}, 0, false};
-  Output stderr_{2, {}, 0, false};
+  Output stdout_{1, {}};
+  Output stderr_{2, {}};
   sshcore::Bytes input_;          // read from stdin, not yet taken by the channel
   sshcore::Bytes read_buf_;       // reused for each read of stdin
   bool stdin_watched_ = false;

@@ -23,6 +23,7 @@
 #include "sshcore/connection/connection_session.hpp"
 #include "sshcore/connection/terminal_modes.hpp"
 #include "sshcore/io/event_loop.hpp"
+#include "sshcore/io/write_backlog.hpp"
 
 namespace sshd {
 
@@ -51,7 +52,7 @@ struct Session {
   pid_t pid = -1;
   bool forced_or_subsystem = false;
   io::Fd in, out, err;  // to the child's stdin; from its stdout / stderr (pty: master dups)
-  transport::ByteQueue to_child;  // channel data the child has not taken yet
+  io::WriteBacklog to_child;  // channel data the child has not taken yet
   bool client_eof = false;
   Bytes pending_out, pending_err;  // read from the child, not yet taken by the channel
   bool out_eof = true, err_eof = true;
@@ -613,10 +614,7 @@ class UserSessionDriver {
   }
 
   void write_child(Session& s) {
-    if (s.in && !s.to_child.empty()) {
-      std::size_t n = write_to_child(s, s.to_child.view());
-      s.to_child.consume(n);
-    }
+    if (s.in && !s.to_child.empty()) deliver(s, s.to_child.flush(s.in.get()));
     if (s.to_child.empty() && s.client_eof && s.in && !s.pty) {
       loop_.unwatch(s.in.get());
       if (s.tcp) ::shutdown(s.in.get(), SHUT_WR);  // the peer reads our EOF
@@ -626,26 +624,14 @@ class UserSessionDriver {
     if (s.tcp) maybe_finish(s);
   }
 
-  // Writes what the child takes now of `data` and returns how much is done with: all of
-  // it when the child closed its input (what it will never read is dropped).
-  std::size_t write_to_child(Session& s, ByteView data) {
-    std::size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::write(s.in.get(), data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
-      if (n <= 0) {
-        (void)conn_.consume(s.id, data.size() - done);
-        s.to_child.clear();
-        loop_.unwatch(s.in.get());
-        s.in.reset();
-        if (s.tcp) s.client_eof = true;  // nothing more can go that way
-        return data.size();
-      }
-      done += static_cast<std::size_t>(n);
-      (void)conn_.consume(s.id, static_cast<std::size_t>(n));
-    }
-    return done;
+  // Opens the window by what the child took, and by what it will never read when its
+  // input failed (it closed it).
+  void deliver(Session& s, io::WriteBacklog::Written w) {
+    if (w.delivered + w.dropped > 0) (void)conn_.consume(s.id, w.delivered + w.dropped);
+    if (!w.failed) return;
+    loop_.unwatch(s.in.get());
+    s.in.reset();
+    if (s.tcp) s.client_eof = true;  // nothing more can go that way
   }
 
   void on_data(conn::ConnectionEvent& e) {
@@ -656,10 +642,9 @@ class UserSessionDriver {
       (void)conn_.consume(e.channel, e.data.size());
       return;
     }
-    // Straight from the decrypted packet to the child; only what it cannot take now is kept.
-    ByteView rest = e.data;
-    if (s.to_child.empty()) rest = rest.subspan(write_to_child(s, rest));
-    if (!rest.empty()) s.to_child.append(rest);
+    // Straight from the decrypted packet to the child; only what it cannot take now is
+    // kept (io/write_backlog.hpp).
+    deliver(s, s.to_child.write(s.in.get(), e.data));
     write_child(s);
   }
 

@@ -52,6 +52,16 @@ std::optional<std::size_t> SplicePipe::fill_from(int file_fd, std::uint64_t offs
   return moved;
 }
 
+std::size_t SplicePipe::put(ByteView bytes) {
+  for (;;) {
+    ssize_t n = ::write(ends_.write.get(), bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return 0;  // EAGAIN: full
+    held_ += static_cast<std::size_t>(n);
+    return static_cast<std::size_t>(n);
+  }
+}
+
 Result<std::size_t> SplicePipe::drain_to(int out_fd, std::size_t length) {
   if (length > held_) length = held_;
   std::size_t moved = 0;

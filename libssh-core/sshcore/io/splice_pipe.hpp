@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "sshcore/base/bytes.hpp"
 #include "sshcore/base/result.hpp"
 #include "sshcore/io/fd.hpp"
 
@@ -37,6 +38,10 @@ class SplicePipe {
   // nullopt when the file cannot be spliced now (a file system without splice support,
   // a read error): the caller then reads the bytes itself, which reports any error.
   std::optional<std::size_t> fill_from(int file_fd, std::uint64_t offset, std::size_t length);
+
+  // Copies up to all of `bytes` into the pipe (one write(2)), never blocking: the count
+  // taken, 0 when the pipe is full.
+  std::size_t put(ByteView bytes);
 
   // Moves up to `length` of the held bytes (oldest first) to `out_fd` (a pipe), never
   // blocking: 0 when out_fd has no room now (poll it for POLLOUT). A failure (EPIPE: the
