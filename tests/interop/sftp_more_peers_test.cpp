@@ -31,7 +31,6 @@ namespace {
 
 constexpr const char* kUserPrefix = "sftpm";  // + pid: see TestUser
 constexpr std::size_t kMiB = 1024 * 1024;
-constexpr const char* kDebianSftpServer = "/usr/lib/openssh/sftp-server";
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
@@ -65,13 +64,7 @@ std::string describe_tree(const std::string& root) {
   return out;
 }
 
-// One SFTP server under test: our sshd with our sftp-server, or Debian's sshd.
-struct Server {
-  std::unique_ptr<OurSshd> ours;
-  std::unique_ptr<DebianSshd> debian;
-  int port() const { return ours ? ours->port() : debian->port(); }
-  std::string log() const { return ours ? ours->log() : debian->log(); }
-};
+using Server = SftpPeerServer;
 
 // An sshfs mount, undone when this goes away, whatever happened in between.
 class SshfsMount {
@@ -98,48 +91,12 @@ class SshfsMount {
   bool mounted_ = false;
 };
 
-class SftpMorePeersTest : public ::testing::Test {
+class SftpMorePeersTest : public SftpPeerFixture {
  protected:
-  static void SetUpTestSuite() {
-    user_ = new TestUser(kUserPrefix);
-    ASSERT_TRUE(user_->created());
-    ASSERT_TRUE(user_->set_password("Unus3d-but-unlocked"));  // a locked account may not log in
-    keys_ = new TempDir;
-    ASSERT_EQ(run({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", *keys_ / "id"}).exit_code, 0);
-  }
-  static void TearDownTestSuite() {
-    delete user_;
-    user_ = nullptr;
-    delete keys_;
-    keys_ = nullptr;
-  }
+  static void SetUpTestSuite() { create_user_and_key(kUserPrefix); }
+  static void TearDownTestSuite() { remove_user_and_key(); }
 
-  void SetUp() override {
-    ASSERT_NE(user_, nullptr);
-    user_->write_authorized_keys(read_text(*keys_ / "id.pub"));
-    remote_ = user_->home() + "/t";
-    std::filesystem::remove_all(remote_);
-  }
-  void TearDown() override { std::filesystem::remove_all(remote_); }
-
-  // An empty user-owned remote_ directory for the next run.
-  void fresh_remote() {
-    std::filesystem::remove_all(remote_);
-    ASSERT_EQ(::mkdir(remote_.c_str(), 0755), 0);
-    ASSERT_EQ(::chown(remote_.c_str(), user_->uid(), user_->gid()), 0);
-  }
-
-  Server start(bool ours) {
-    Server s;
-    const std::string dir = server_dirs_.emplace_back(std::make_unique<TempDir>())->path();
-    if (ours) {
-      s.ours = std::make_unique<OurSshd>(dir, "Subsystem sftp " + our_bin("sftp-server") + "\n");
-      EXPECT_TRUE(s.ours->listening());
-    } else {
-      s.debian = std::make_unique<DebianSshd>(dir, std::string("Subsystem sftp ") + kDebianSftpServer + "\n");
-    }
-    return s;
-  }
+  Server start(bool ours) { return SftpPeerFixture::start(ours ? our_bin("sftp-server") : ""); }
 
   // Debian's ssh with our key; host keys are fresh per server, so not pinned.
   std::string ssh_command() const {
@@ -148,15 +105,8 @@ class SftpMorePeersTest : public ::testing::Test {
            " -o BatchMode=yes -o LogLevel=ERROR";
   }
 
-  static TestUser* user_;
-  static TempDir* keys_;
   TempDir local_, home_;
-  std::vector<std::unique_ptr<TempDir>> server_dirs_;
-  std::string remote_;
 };
-
-TestUser* SftpMorePeersTest::user_ = nullptr;
-TempDir* SftpMorePeersTest::keys_ = nullptr;
 
 // Through an sshfs mount: a 5 MiB write and read, mkdir, rename (posix-rename@openssh.com
 // onto an existing file), hard link (hardlink@openssh.com), symlink + readlink, chmod,

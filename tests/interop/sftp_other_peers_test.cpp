@@ -33,7 +33,6 @@ namespace {
 
 constexpr const char* kUserPrefix = "sftpo";  // + pid: see TestUser
 constexpr std::size_t kMiB = 1024 * 1024;
-constexpr const char* kDebianSftpServer = "/usr/lib/openssh/sftp-server";
 
 bool has_line(const std::string& report, const std::string& line) {
   for (const auto& l : lines_of(report))
@@ -41,74 +40,21 @@ bool has_line(const std::string& report, const std::string& line) {
   return false;
 }
 
-// One SFTP server under test: our sshd with a Subsystem line, or Debian's sshd.
-struct Server {
-  std::unique_ptr<OurSshd> ours;
-  std::unique_ptr<DebianSshd> debian;
-  std::string dir;
-  int port() const { return ours ? ours->port() : debian->port(); }
-  std::string log() const { return ours ? ours->log() : debian->log(); }
-  std::vector<std::string> host_key_files() const {
-    if (ours) return {dir + "/ssh_host_ed25519_key.pub"};
-    std::vector<std::string> out;
-    for (std::string type : {"ed25519", "ecdsa", "rsa", "ecdsa384", "ecdsa521"})
-      out.push_back(dir + "/ssh_host_" + type + "_key.pub");
-    return out;
-  }
-  std::string known_hosts() const {
-    std::string path = dir + "/paramiko_known_hosts", text;
-    for (const auto& pub : host_key_files())
-      text += "[127.0.0.1]:" + std::to_string(port()) + " " + read_text(pub);
-    write_text(path, text, 0644);
-    return path;
-  }
-  std::vector<std::string> fingerprints() const {
-    std::vector<std::string> out;
-    for (const auto& pub : host_key_files()) out.push_back(key_fingerprint(pub));
-    return out;
-  }
-};
+using Server = SftpPeerServer;
 
-class SftpOtherPeersTest : public ::testing::Test {
+class SftpOtherPeersTest : public SftpPeerFixture {
  protected:
   static void SetUpTestSuite() {
-    user_ = new TestUser(kUserPrefix);
-    ASSERT_TRUE(user_->created());
-    ASSERT_TRUE(user_->set_password("Unus3d-but-unlocked"));  // a locked account may not log in
-    keys_ = new TempDir;
-    ASSERT_EQ(run({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", *keys_ / "id"}).exit_code, 0);
+    create_user_and_key(kUserPrefix);
     convert_key_for_putty(*keys_ / "id", *keys_ / "id.ppk");
   }
-  static void TearDownTestSuite() {
-    delete user_;
-    user_ = nullptr;
-    delete keys_;
-    keys_ = nullptr;
-  }
+  static void TearDownTestSuite() { remove_user_and_key(); }
 
   void SetUp() override {
-    ASSERT_NE(user_, nullptr);
-    user_->write_authorized_keys(read_text(*keys_ / "id.pub"));
-    remote_ = user_->home() + "/t";
-    std::filesystem::remove_all(remote_);
+    SftpPeerFixture::SetUp();
     write_text(local_ / "zero", "", 0644);
     write_text(local_ / "one", "1", 0644);
     write_text(local_ / "big", seeded_bytes(4 * kMiB, 5), 0644);
-  }
-  void TearDown() override { std::filesystem::remove_all(remote_); }
-
-  // A fresh server in its own directory: `subsystem` empty means Debian's sshd with
-  // Debian's sftp-server.
-  Server start(const std::string& subsystem) {
-    Server s;
-    s.dir = server_dirs_.emplace_back(std::make_unique<TempDir>())->path();
-    if (subsystem.empty()) {
-      s.debian = std::make_unique<DebianSshd>(s.dir, std::string("Subsystem sftp ") + kDebianSftpServer + "\n");
-    } else {
-      s.ours = std::make_unique<OurSshd>(s.dir, "Subsystem sftp " + subsystem + "\n");
-      EXPECT_TRUE(s.ours->listening());
-    }
-    return s;
   }
 
   ParamikoSftpRun paramiko(const Server& s) {
@@ -136,15 +82,8 @@ class SftpOtherPeersTest : public ::testing::Test {
 
   std::string remote_spec(const std::string& path) const { return user_->name() + "@127.0.0.1:" + path; }
 
-  static TestUser* user_;
-  static TempDir* keys_;
   TempDir local_, putty_home_;
-  std::vector<std::unique_ptr<TempDir>> server_dirs_;
-  std::string remote_;
 };
-
-TestUser* SftpOtherPeersTest::user_ = nullptr;
-TempDir* SftpOtherPeersTest::keys_ = nullptr;
 
 class ParamikoSftpTest : public SftpOtherPeersTest, public ::testing::WithParamInterface<bool> {
  protected:

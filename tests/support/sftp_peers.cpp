@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <sstream>
 
@@ -245,6 +249,76 @@ std::string mask_dates(const std::string& text) {
     out += masked + "\n";
   }
   return out;
+}
+
+SftpPeerServer SftpPeerServer::start(const std::string& dir, const std::string& subsystem) {
+  SftpPeerServer s;
+  s.dir = dir;
+  if (subsystem.empty()) {
+    s.debian = std::make_unique<DebianSshd>(dir, std::string("Subsystem sftp ") + kDebianSftpServer + "\n");
+  } else {
+    s.ours = std::make_unique<OurSshd>(dir, "Subsystem sftp " + subsystem + "\n");
+    EXPECT_TRUE(s.ours->listening());
+  }
+  return s;
+}
+
+std::vector<std::string> SftpPeerServer::host_key_files() const {
+  if (ours) return {dir + "/ssh_host_ed25519_key.pub"};
+  std::vector<std::string> out;
+  for (std::string type : {"ed25519", "ecdsa", "rsa", "ecdsa384", "ecdsa521"})
+    out.push_back(dir + "/ssh_host_" + type + "_key.pub");
+  return out;
+}
+
+std::string SftpPeerServer::known_hosts() const {
+  std::string path = dir + "/paramiko_known_hosts", text;
+  for (const auto& pub : host_key_files()) text += "[127.0.0.1]:" + std::to_string(port()) + " " + read_text(pub);
+  write_text(path, text, 0644);
+  return path;
+}
+
+std::vector<std::string> SftpPeerServer::fingerprints() const {
+  std::vector<std::string> out;
+  for (const auto& pub : host_key_files()) out.push_back(key_fingerprint(pub));
+  return out;
+}
+
+TestUser* SftpPeerFixture::user_ = nullptr;
+TempDir* SftpPeerFixture::keys_ = nullptr;
+
+void SftpPeerFixture::create_user_and_key(const char* prefix) {
+  user_ = new TestUser(prefix);
+  ASSERT_TRUE(user_->created());
+  ASSERT_TRUE(user_->set_password("Unus3d-but-unlocked"));  // a locked account may not log in
+  keys_ = new TempDir;
+  ASSERT_EQ(run({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", *keys_ / "id"}).exit_code, 0);
+}
+
+void SftpPeerFixture::remove_user_and_key() {
+  delete user_;
+  user_ = nullptr;
+  delete keys_;
+  keys_ = nullptr;
+}
+
+void SftpPeerFixture::SetUp() {
+  ASSERT_NE(user_, nullptr);
+  user_->write_authorized_keys(read_text(*keys_ / "id.pub"));
+  remote_ = user_->home() + "/t";
+  std::filesystem::remove_all(remote_);
+}
+
+void SftpPeerFixture::TearDown() { std::filesystem::remove_all(remote_); }
+
+SftpPeerServer SftpPeerFixture::start(const std::string& subsystem) {
+  return SftpPeerServer::start(server_dirs_.emplace_back(std::make_unique<TempDir>())->path(), subsystem);
+}
+
+void SftpPeerFixture::fresh_remote() {
+  std::filesystem::remove_all(remote_);
+  ASSERT_EQ(::mkdir(remote_.c_str(), 0755), 0);
+  ASSERT_EQ(::chown(remote_.c_str(), user_->uid(), user_->gid()), 0);
 }
 
 }  // namespace sshpp::test

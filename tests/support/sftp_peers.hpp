@@ -3,13 +3,58 @@
 // same run against two servers can be compared line by line, and PuTTY's psftp/pscp.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "support/our_sshd.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/transport_driver.hpp"
 
 namespace sshpp::test {
+
+constexpr const char* kDebianSftpServer = "/usr/lib/openssh/sftp-server";
+
+// One SFTP server under test in its own directory: our sshd with `subsystem` as its
+// Subsystem sftp line, or (subsystem empty) Debian's sshd with Debian's sftp-server.
+struct SftpPeerServer {
+  std::unique_ptr<OurSshd> ours;
+  std::unique_ptr<DebianSshd> debian;
+  std::string dir;
+
+  static SftpPeerServer start(const std::string& dir, const std::string& subsystem);
+  int port() const { return ours ? ours->port() : debian->port(); }
+  std::string log() const { return ours ? ours->log() : debian->log(); }
+  std::vector<std::string> host_key_files() const;
+  // A known_hosts file (in dir) pinning every host key of the server.
+  std::string known_hosts() const;
+  std::vector<std::string> fingerprints() const;  // "SHA256:..." of each host key
+};
+
+// What the peer suites share: a throw-away user (`prefix` + pid, see TestUser) with a
+// password set (a locked account may not log in) and an Ed25519 key in its
+// authorized_keys; each test works in ~/t, absent at the start and removed at the end,
+// and starts servers in directories of its own.
+class SftpPeerFixture : public ::testing::Test {
+ protected:
+  static void create_user_and_key(const char* prefix);
+  static void remove_user_and_key();
+  void SetUp() override;
+  void TearDown() override;
+
+  SftpPeerServer start(const std::string& subsystem);
+  // An empty user-owned remote_ directory for the next run.
+  void fresh_remote();
+
+  static TestUser* user_;
+  static TempDir* keys_;  // id, id.pub
+  std::vector<std::unique_ptr<TempDir>> server_dirs_;
+  std::string remote_;
+};
 
 struct ParamikoSftpRun {
   RunResult process;
