@@ -205,6 +205,7 @@ Flow Sink::receive_file(const proto::Record& rec, const std::string& np, bool ex
   }
   if (::close(fd) == -1) ch_.note_err(np + ": close: " + std::strerror(errno));
   bool ok = false;
+  if (meter) meter->stop_ticking();  // no redraw while the source answers (OpenSSH's neither)
   if (ch_.response(ok) == Flow::kAbort) return Flow::kAbort;
   if (meter) meter->finish();
   if (times && !write_error) set_times(np, *times, ch_, true);

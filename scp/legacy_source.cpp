@@ -125,6 +125,7 @@ Flow Source::send_file_data(int fd, const std::string& shown, const std::string&
   if (read_error == 0) ch_.write_all(std::string_view("\0", 1));
   else ch_.run_err(shown + ": " + std::strerror(read_error));
   bool ok = false;
+  if (meter) meter->stop_ticking();  // no redraw while the sink answers (OpenSSH's neither)
   Flow f = ch_.response(ok);
   if (meter) meter->finish();
   return f;

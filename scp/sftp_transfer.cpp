@@ -79,8 +79,9 @@ struct Meter {
     meter = std::make_unique<io::ProgressMeter>(base_name(path), size);
     options.progress = [m = meter.get()](std::uint64_t done, std::uint64_t) { m->update(done); };
   }
-  void finish() {
-    if (meter) meter->finish();
+  void finish(bool complete) {
+    if (meter && complete) meter->finish();
+    if (meter && !complete) meter->abandon();  // the line where it stopped, as OpenSSH
   }
 };
 
@@ -133,7 +134,7 @@ bool SftpTransfers::upload_file(io::SftpClientSession& to, const std::string& sr
   }
   Meter m(progress_, o_.preserve, src, static_cast<std::uint64_t>(st.st_size));
   auto r = to.upload(src, dst, m.options);
-  m.finish();
+  m.finish(static_cast<bool>(r));
   if (!r) {
     report_failure(to, r.error(), "dest open", dst);
     return false;
@@ -257,7 +258,7 @@ bool SftpTransfers::download_file(io::SftpClientSession& from, const std::string
   Meter m(progress_, o_.preserve, src, a->size.value_or(0));
   m.options.remote_attrs = *a;  // no second STAT in download()
   auto r = from.download(src, dst, m.options);
-  m.finish();
+  m.finish(static_cast<bool>(r));
   if (!r) {
     report_failure(from, r.error(), "remote open", src);
     return false;
@@ -376,7 +377,7 @@ bool SftpTransfers::crossload_file(io::SftpClientSession& from, io::SftpClientSe
     } else {
       Meter m(progress_, o_.preserve, src, a->size.value_or(0));
       auto put = to.upload(spool, dst, m.options);
-      m.finish();
+      m.finish(static_cast<bool>(put));
       if (!put) report_failure(to, put.error(), "dest open", dst);
       ok = static_cast<bool>(put);
     }

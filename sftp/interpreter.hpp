@@ -69,7 +69,7 @@ class SftpInterpreter {
   sshcore::io::TransferOptions transfer_options(const std::string& meter_name, std::uint64_t size, bool preserve,
                                                 bool resume, bool fsync);
 
-  void finish_meter();
+  void finish_meter(bool complete);
   const std::string& pwd() const;
   std::string absolute(const std::string& path) const;  // make_absolute() against pwd()
 

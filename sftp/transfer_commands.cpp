@@ -60,13 +60,21 @@ sshcore::io::TransferOptions SftpInterpreter::transfer_options(const std::string
     auto meter = std::make_shared<std::unique_ptr<sshcore::io::ProgressMeter>>();
     *meter = std::make_unique<sshcore::io::ProgressMeter>(meter_name, size);
     active_meter_ = meter;
-    t.progress = [meter](std::uint64_t done, std::uint64_t) { (*meter)->update(done); };
+    t.progress = [meter](std::uint64_t done, std::uint64_t) {
+      if (*meter) (*meter)->update(done);
+    };
   }
   return t;
 }
 
-void SftpInterpreter::finish_meter() {
-  if (active_meter_ && *active_meter_) (*active_meter_)->finish();
+void SftpInterpreter::finish_meter(bool complete) {
+  if (active_meter_ && *active_meter_) {
+    if (complete)
+      (*active_meter_)->finish();
+    else
+      (*active_meter_)->abandon();  // as OpenSSH: the line where it stopped, before the error
+    active_meter_->reset();         // the ticker stops here, not when the options go
+  }
   active_meter_.reset();
 }
 
@@ -83,12 +91,12 @@ int SftpInterpreter::download_one(const std::string& remote, const std::string& 
   if (attrs) options.remote_attrs = *attrs;  // no second STAT in download()
   auto r = session_.download(remote, local, options);
   if (r) {
-    finish_meter();
+    finish_meter(true);
     if (size_before && ::stat(local.c_str(), &sb) == 0 && sb.st_size == *size_before)
       print_error("File \"" + local + "\" was not modified");
     return 0;
   }
-  active_meter_.reset();
+  finish_meter(false);
   if (!g_command_interrupted) print_error(r.error().detail);  // "Interrupt" was the message
   return -1;
 }
@@ -118,10 +126,10 @@ int SftpInterpreter::upload_one(const std::string& local, const std::string& rem
   auto r = session_.upload(local, remote, transfer_options(path_base_name(local), static_cast<std::uint64_t>(sb.st_size),
                                                           preserve, resume, fsync));
   if (r) {
-    finish_meter();
+    finish_meter(true);
     return 0;
   }
-  active_meter_.reset();
+  finish_meter(false);
   // A bare status text is the server refusing the OPEN: OpenSSH names the file.
   auto status = session_.last_status();
   if (g_command_interrupted) return -1;  // "Interrupt" was the message

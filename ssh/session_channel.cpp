@@ -263,7 +263,11 @@ void SessionChannel::on_data(ByteView data, Output& out) {
   sshcore::io::WriteBacklog::Written w = out.backlog.write(out.fd, data);
   if (w.delivered + w.dropped > 0) (void)connection_.consume(channel_, w.delivered + w.dropped);
   // The reader is gone (EPIPE): the data is dropped as OpenSSH does after a write failure.
-  if (w.failed) output_failed(out);
+  if (w.failed) {
+    output_failed(out);
+    if (out.watched) loop_.unwatch(out.fd);
+    out.watched = false;
+  }
   if (!out.backlog.empty() && !out.watched) {
     out.watched = true;
     Output* o = &out;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <system_error>
 
 namespace sshcore::io {
 namespace {
@@ -154,7 +155,11 @@ ProgressMeter::ProgressMeter(std::string file_name, std::uint64_t total_bytes, s
   sigset_t all, before;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &before);
-  ticker_ = std::jthread([this](std::stop_token stop) { tick(stop); });
+  try {
+    ticker_ = std::jthread([this](std::stop_token stop) { tick(stop); });
+  } catch (const std::system_error&) {
+    // No thread to be had (a process limit): the meter is drawn as data arrives.
+  }
   ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 
@@ -181,13 +186,22 @@ void ProgressMeter::update(std::uint64_t bytes_done) {
   if (ProgressLine::Clock::now() - line_.last_drawn() >= std::chrono::seconds(1)) draw_locked(false);
 }
 
-void ProgressMeter::finish() {
+void ProgressMeter::stop_ticking() {
   ticker_.request_stop();
   wake_.notify_all();
   if (ticker_.joinable()) ticker_.join();
+}
+
+void ProgressMeter::finish() { end(true); }
+
+void ProgressMeter::abandon() { end(false); }
+
+void ProgressMeter::end(bool complete) {
+  stop_ticking();
   std::lock_guard lock(mutex_);
+  if (finished_) return;
   finished_ = true;
-  draw_locked(true);
+  draw_locked(complete);
   if (progress_meter_possible()) write_all("\n");
 }
 

@@ -55,8 +55,16 @@ class ProgressMeter {
   void update(std::uint64_t bytes_done);
   // Draws the final line (100%, average rate, total time) and ends it with a newline.
   void finish();
+  // The transfer ended short (an error, an interrupt): as OpenSSH's stop_progress_meter(),
+  // the line at the position reached, then a newline. Once finished or abandoned, both
+  // do nothing.
+  void abandon();
+  // Stops the once-a-second redraw, e.g. while scp waits for the peer's verdict on a
+  // file (OpenSSH's meter is not redrawn then either).
+  void stop_ticking();
 
  private:
+  void end(bool complete);
   void draw_locked(bool final_line);
   void tick(std::stop_token stop);
   std::mutex mutex_;

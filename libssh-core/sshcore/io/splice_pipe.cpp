@@ -75,6 +75,8 @@ Result<std::size_t> SplicePipe::drain_to(int out_fd, std::size_t length) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
     if (n == 0) break;
+    // Bytes already moved are reported; the failure comes back on the next call.
+    if (moved > 0) break;
     return fail(system_error(errno));
   }
   return moved;

@@ -45,7 +45,8 @@ class SplicePipe {
 
   // Moves up to `length` of the held bytes (oldest first) to `out_fd` (a pipe), never
   // blocking: 0 when out_fd has no room now (poll it for POLLOUT). A failure (EPIPE: the
-  // reader is gone) comes back as Errc::kSystem with the strerror text.
+  // reader is gone) comes back as Errc::kSystem with the strerror text, unless some
+  // bytes moved first: then their count, and the failure on the next call.
   Result<std::size_t> drain_to(int out_fd, std::size_t length);
 
   std::size_t held() const { return held_; }          // bytes in the pipe now
