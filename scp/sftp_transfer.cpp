@@ -80,8 +80,11 @@ struct Meter {
     options.progress = [m = meter.get()](std::uint64_t done, std::uint64_t) { m->update(done); };
   }
   void finish(bool complete) {
-    if (meter && complete) meter->finish();
-    if (meter && !complete) meter->abandon();  // the line where it stopped, as OpenSSH
+    if (!meter) return;
+    if (complete)
+      meter->finish();
+    else
+      meter->abandon();  // the line where it stopped, as OpenSSH
   }
 };
 

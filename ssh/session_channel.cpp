@@ -261,7 +261,7 @@ void SessionChannel::on_data(ByteView data, Output& out) {
   // Straight from the decrypted packet; only what fd cannot take now is kept
   // (io/write_backlog.hpp).
   sshcore::io::WriteBacklog::Written w = out.backlog.write(out.fd, data);
-  if (w.delivered + w.dropped > 0) (void)connection_.consume(channel_, w.delivered + w.dropped);
+  if (w.done_with() > 0) (void)connection_.consume(channel_, w.done_with());
   // The reader is gone (EPIPE): the data is dropped as OpenSSH does after a write failure.
   if (w.failed) {
     output_failed(out);
@@ -282,7 +282,7 @@ void SessionChannel::on_output_writable(Output& out) {
     loop_.unwatch(out.fd);
     out.watched = false;
   }
-  if (w.delivered + w.dropped > 0 && !closed_) (void)connection_.consume(channel_, w.delivered + w.dropped);
+  if (w.done_with() > 0 && !closed_) (void)connection_.consume(channel_, w.done_with());
   hooks_.flush();
 }
 

@@ -613,8 +613,15 @@ class UserSessionDriver {
     maybe_finish(s);
   }
 
+  // The child's input is writable again: what waits for it goes on.
   void write_child(Session& s) {
     if (s.in && !s.to_child.empty()) deliver(s, s.to_child.flush(s.in.get()));
+    child_input_settled(s);
+  }
+
+  // After data, EOF or a write: the child's input is closed once the client sent EOF and
+  // everything reached it, and its write interest follows what waits.
+  void child_input_settled(Session& s) {
     if (s.to_child.empty() && s.client_eof && s.in && !s.pty) {
       loop_.unwatch(s.in.get());
       if (s.tcp) ::shutdown(s.in.get(), SHUT_WR);  // the peer reads our EOF
@@ -627,7 +634,7 @@ class UserSessionDriver {
   // Opens the window by what the child took, and by what it will never read when its
   // input failed (it closed it).
   void deliver(Session& s, io::WriteBacklog::Written w) {
-    if (w.delivered + w.dropped > 0) (void)conn_.consume(s.id, w.delivered + w.dropped);
+    if (w.done_with() > 0) (void)conn_.consume(s.id, w.done_with());
     if (!w.failed) return;
     loop_.unwatch(s.in.get());
     s.in.reset();
@@ -644,15 +651,15 @@ class UserSessionDriver {
     }
     // Straight from the decrypted packet to the child; only what it cannot take now is
     // kept (io/write_backlog.hpp).
-    deliver(s, s.to_child.write(s.in.get(), e.data));
-    write_child(s);
+    deliver(s, s.to_child.write(s.in.get(), e.data));  // write() already flushed what waited
+    child_input_settled(s);
   }
 
   void on_eof(ChannelId id) {
     auto it = sessions_.find(id);
     if (it == sessions_.end()) return;
     it->second->client_eof = true;
-    write_child(*it->second);
+    child_input_settled(*it->second);
   }
 
   void on_close(ChannelId id) {

@@ -163,11 +163,6 @@ ProgressMeter::ProgressMeter(std::string file_name, std::uint64_t total_bytes, s
   ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 
-ProgressMeter::~ProgressMeter() {
-  ticker_.request_stop();
-  wake_.notify_all();
-}
-
 // OpenSSH's alarm: a redraw every second whether or not bytes moved, so that a
 // transfer that hangs ages its rate and says "- stalled -".
 void ProgressMeter::tick(std::stop_token stop) {
@@ -176,7 +171,7 @@ void ProgressMeter::tick(std::stop_token stop) {
     auto due = line_.last_drawn() + std::chrono::seconds(1);
     wake_.wait_until(lock, stop, due, [] { return false; });  // until due or stopped
     if (stop.stop_requested()) return;
-    if (!finished_ && ProgressLine::Clock::now() >= line_.last_drawn() + std::chrono::seconds(1)) draw_locked(false);
+    if (ProgressLine::Clock::now() >= line_.last_drawn() + std::chrono::seconds(1)) draw_locked(false);
   }
 }
 
@@ -186,9 +181,9 @@ void ProgressMeter::update(std::uint64_t bytes_done) {
   if (ProgressLine::Clock::now() - line_.last_drawn() >= std::chrono::seconds(1)) draw_locked(false);
 }
 
+// The wait in tick() wakes on the stop request by itself (condition_variable_any).
 void ProgressMeter::stop_ticking() {
   ticker_.request_stop();
-  wake_.notify_all();
   if (ticker_.joinable()) ticker_.join();
 }
 

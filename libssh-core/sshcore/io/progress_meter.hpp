@@ -48,7 +48,7 @@ class ProgressLine {
 class ProgressMeter {
  public:
   ProgressMeter(std::string file_name, std::uint64_t total_bytes, std::uint64_t start_offset = 0);
-  ~ProgressMeter();
+  ~ProgressMeter() = default;  // the ticker (last member) is stopped and joined first
   ProgressMeter(const ProgressMeter&) = delete;
   ProgressMeter& operator=(const ProgressMeter&) = delete;
   // Records progress; redraws when a second has passed since the last draw.

@@ -27,6 +27,8 @@ class WriteBacklog {
     // call's data, `dropped` bytes, went away; the backlog is empty.
     bool failed = false;
     std::size_t dropped = 0;
+    // What the channel is done with either way: the window to open again.
+    std::size_t done_with() const { return delivered + dropped; }
   };
 
   // Delivers what is held, then as much of `data` as `fd` takes now, and holds the
