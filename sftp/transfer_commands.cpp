@@ -30,11 +30,6 @@ bool local_is_dir(const std::string& path) {
   return ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-std::string without_trailing_slash(std::string p) {
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  return p;
-}
-
 // glob(3) with GLOB_NOCHECK|GLOB_MARK: directories end in '/', no match yields the pattern.
 std::vector<std::string> local_glob(const std::string& pattern) {
   glob_t g{};
@@ -175,9 +170,12 @@ int SftpInterpreter::download_tree(const std::string& remote, const std::string&
     if (e.attrs.is_directory()) {
       if (download_tree(src, dst, preserve, resume, fsync, depth + 1) == -1) err = -1;
     } else if (e.attrs.is_regular()) {
-      if (download_one(src, dst, preserve, resume, fsync) == -1) err = -1;
+      if (download_one(src, dst, preserve, resume, fsync) == -1) {
+        print_error("Download of file " + src + " to " + dst + " failed");
+        err = -1;
+      }
     } else {
-      print_error(src + ": not a regular file");
+      print_error("download \"" + src + "\": not a regular file");
     }
   }
   if (preserve && attrs->atime && attrs->mtime) {
@@ -233,15 +231,21 @@ int SftpInterpreter::upload_tree(const std::string& local, const std::string& re
     if (g_command_interrupted) return -1;
     std::string src = path_append(local, name);
     std::string dst = path_append(remote, name);
+    // As OpenSSH's sftp (upload_dir with follow_link_flag 0): a symlink is not followed
+    // but skipped like any other file that is not regular, named by its last component.
     struct stat st {};
-    if (::lstat(src.c_str(), &st) == -1) continue;
-    if (S_ISLNK(st.st_mode) && ::stat(src.c_str(), &st) == -1) continue;
-    if (S_ISDIR(st.st_mode)) {
+    if (::lstat(src.c_str(), &st) == -1) {
+      print_error("local lstat \"" + name + "\": " + std::strerror(errno));
+      err = -1;
+    } else if (S_ISDIR(st.st_mode)) {
       if (upload_tree(src, dst, preserve, resume, fsync, depth + 1) == -1) err = -1;
     } else if (S_ISREG(st.st_mode)) {
-      if (upload_one(src, dst, preserve, resume, fsync) == -1) err = -1;
+      if (upload_one(src, dst, preserve, resume, fsync) == -1) {
+        print_error("upload \"" + src + "\" to \"" + dst + "\" failed");
+        err = -1;
+      }
     } else {
-      print_error(src + ": not a regular file");
+      print_error(name + ": not a regular file");
     }
   }
   if (preserve) {
@@ -286,7 +290,20 @@ int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
       abs_dst = filename;
     if (!options_.quiet) print_out((resume ? "Resuming " : "Fetching ") + shown + " to " + abs_dst + "\n");
     if (is_dir && recursive) {
-      if (download_tree(without_trailing_slash(m.path), abs_dst, preserve, resume, fsync, 0) == -1) err = -1;
+      // As OpenSSH's download_dir(): the walk starts from the canonical path, so a
+      // symlink to a directory is retrieved under its target's name.
+      auto canonical = session_.realpath(m.path);
+      if (!canonical) {
+        print_error("download \"" + shown + "\": path canonicalization failed");
+        err = -1;
+      } else if (download_tree(*canonical, abs_dst, preserve, resume, fsync, 0) == -1) {
+        err = -1;
+      }
+    } else if (m.attrs.is_symlink()) {
+      // A dangling link (the glob could not follow it): OpenSSH's do_download() stats it.
+      auto target = session_.stat(m.path);
+      print_error(target ? "download " + shown + ": not a regular file" : "stat remote: " + target.error().detail);
+      err = -1;
     } else if (is_dir || (m.attrs.permissions && !m.attrs.is_regular())) {
       print_error("download " + shown + ": not a regular file");
       err = -1;
@@ -342,7 +359,13 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
     if (!options_.quiet)
       print_out((resume ? "Resuming upload of " : "Uploading ") + path + " to " + abs_dst + "\n");
     if (S_ISDIR(sb.st_mode) && recursive) {
-      if (upload_tree(path, abs_dst, preserve, resume, fsync, 0) == -1) err = -1;
+      auto canonical = session_.realpath(abs_dst);  // as OpenSSH's upload_dir()
+      if (!canonical) {
+        print_error("upload \"" + abs_dst + "\": path canonicalization failed");
+        err = -1;
+      } else if (upload_tree(path, *canonical, preserve, resume, fsync, 0) == -1) {
+        err = -1;
+      }
     } else if (upload_one(path, abs_dst, preserve, resume, fsync) ==
                -1) {
       err = -1;

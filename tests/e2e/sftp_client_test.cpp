@@ -4,8 +4,12 @@
 // files checked by sha256, resume, the batch failure rules and the host:file and
 // sftp:// forms.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -46,6 +50,10 @@ void make_tree(const std::string& dir) {
   make_file(dir + "/sub/esc\033[2Jname", 4);  // shown as \033 by both
   make_file(dir + "/sub/new\nline", 6);
   ::symlink("a.txt", (dir + "/link").c_str());
+  // Links inside a tree: get -r and put -r skip them, each with its own message.
+  ::symlink("g", (dir + "/sub/ln").c_str());
+  ::symlink("deep", (dir + "/sub/dl").c_str());
+  ::symlink("/nonexistent", (dir + "/sub/dangle").c_str());
   run({"/bin/sh", "-c", "cd \"$1\" && chmod 644 a.txt b.bin .hidden sub/g sub/deep/f && chmod 755 . sub sub/deep && "
                         "touch -h -d '2020-01-02 03:04:05' a.txt b.bin .hidden link sub/* sub/deep/f sub/deep sub .",
        "sh", dir});
@@ -108,12 +116,28 @@ const char* kEveryCommand =
     "lcd ldir\n"
     "lpwd\n"
     "lcd ..\n"
+    "lls -1 sub\n"
+    "get *.txt ldir\n"
+    "put *.bin ldir\n"
+    "-get *.txt b.bin\n"
+    "-put *.txt a.txt\n"
+    "get -f a.txt getf.txt\n"
+    "put -f a.txt putf.txt\n"
+    "get -p sub/g gp\n"
+    "put -p sub/deep/f pp\n"
+    "-chmod -h 600 link\n"
+    "get link gotlink\n"
+    "ls sub/dl\n"
+    "ls -l sub/d*\n"
+    "get -r sub/dl dlcopy\n"
+    "-get -r sub/dangle\n"
     "cd sub\n"
     "pwd\n"
     "get -r deep\n"
     "cd\n"
     "put -r sub sub2\n"
     "ls -1 sub2 sub2/deep\n"
+    "get -r sub lsub\n"
     "!echo shell\n"
     "-get nope\n"
     "-rm nope\n"
@@ -156,6 +180,25 @@ TEST_P(SftpEveryCommand, MatchesDebianSftp) {
   EXPECT_EQ(ours.err, theirs.err);
   EXPECT_TRUE(std::filesystem::exists(dir + "/deep/f"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/sub2/deep/f"));
+  // The links in sub were skipped both ways, not followed.
+  EXPECT_FALSE(std::filesystem::exists(dir + "/sub2/ln"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/sub2/dl"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/lsub/ln"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/lsub/deep/f"));
+  // A link named on the command line is followed, as its target.
+  EXPECT_EQ(sha256(dir + "/gotlink"), sha256(dir + "/a.txt"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/dlcopy/f"));
+  // Globs into a directory; -p kept the mode and the times.
+  EXPECT_TRUE(std::filesystem::exists(dir + "/ldir/a.txt"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/ldir/local.txt"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/ldir/b.bin"));
+  for (const auto& [copy, original] : {std::pair{"gp", "sub/g"}, std::pair{"pp", "sub/deep/f"}}) {
+    struct stat a {}, b {};
+    ASSERT_EQ(::stat((dir + "/" + copy).c_str(), &a), 0) << copy;
+    ASSERT_EQ(::stat((dir + "/" + original).c_str(), &b), 0) << original;
+    EXPECT_EQ(a.st_mtime, b.st_mtime) << copy;
+    EXPECT_EQ(a.st_mode, b.st_mode) << copy;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, SftpEveryCommand, ::testing::Values("debian", "ours"));
@@ -205,6 +248,29 @@ TEST(SftpClient, BatchFailureRules) {
   auto usage = run({our_bin("sftp")});
   EXPECT_EQ(usage.exit_code, 1);
   EXPECT_TRUE(usage.err.starts_with("usage: sftp [-46AaCfNpqrv]")) << usage.err;
+}
+
+// df in its three forms, on a small tmpfs of our own whose figures cannot move between
+// the two runs (the disk the other tests write to would).
+TEST(SftpClient, DfLikeDebian) {
+  TempDir tmp;
+  std::string dir = tmp / "w";
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=4m,nr_inodes=2000,mode=0755"), 0) << std::strerror(errno);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{dir};
+  make_file(dir + "/f", 300000);
+  std::filesystem::create_directories(dir + "/sub");
+  const std::string batch = "df\ndf -h\ndf -i\ndf sub\n-df nope\n";
+  auto theirs = run_batch(kDebianSftp, dir, batch);
+  auto ours = run_batch(our_bin("sftp"), dir, batch);
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_EQ(ours.exit_code, theirs.exit_code);
+  EXPECT_EQ(ours.out, theirs.out);
+  EXPECT_EQ(ours.err, theirs.err);
+  EXPECT_NE(ours.out.find("4.0MB"), std::string::npos) << ours.out;  // df -h of the 4m tmpfs
 }
 
 // get and put of awkward files, checked by hash on both sides.

@@ -432,6 +432,23 @@ TEST(SftpClientSessionInterop, RemoteGlob) {
   ASSERT_TRUE(plain);
   ASSERT_EQ(plain->size(), 1u);
   EXPECT_TRUE((*plain)[0].attrs.is_directory());
+  // A symlink that resolves is matched as its target (OpenSSH's GLOB_MARK stat); a
+  // dangling one stays a link. Literally named or matched by a pattern alike.
+  ASSERT_EQ(::symlink("d1", (dir / "ldir").c_str()), 0);
+  ASSERT_EQ(::symlink("qa", (dir / "lfile").c_str()), 0);
+  ASSERT_EQ(::symlink("nowhere", (dir / "ldangling").c_str()), 0);
+  for (const std::string& pattern : {dir / "l*", dir / "ldir"}) {
+    auto links = remote_glob(*server, pattern);
+    ASSERT_TRUE(links) << pattern;
+    for (const auto& m : *links) {
+      const std::string name = m.path.substr(dir.path().size() + 1);
+      const bool want = name == "ldir"    ? m.attrs.is_directory()
+                        : name == "lfile" ? m.attrs.is_regular()
+                                          : name == "ldangling" && m.attrs.is_symlink();
+      EXPECT_TRUE(want) << name;
+    }
+    EXPECT_EQ(links->size(), pattern.ends_with("*") ? 3u : 1u) << pattern;
+  }
   EXPECT_TRUE(has_glob_metacharacters("a*"));
   EXPECT_TRUE(has_glob_metacharacters("[x]"));
   EXPECT_FALSE(has_glob_metacharacters("a\\*"));

@@ -56,6 +56,7 @@ Errc errc_for_status(StatusCode code) {
 Error SftpClientSession::State::lost(StatusCode why, std::string detail) {
   connected = false;
   last_status = why;
+  last_message.clear();
   to_server.reset();
   staging.reset();  // bytes staged for a stream that is gone
   return Error{why == StatusCode::kBadMessage ? Errc::kInvalidFormat : Errc::kSystem, std::move(detail)};
@@ -63,6 +64,7 @@ Error SftpClientSession::State::lost(StatusCode why, std::string detail) {
 
 Error SftpClientSession::State::status_error(const Reply& reply) {
   last_status = reply.status;
+  last_message = std::string(reply.message);
   return Error{errc_for_status(reply.status), std::string(sftp::status_text(reply.status))};
 }
 
@@ -77,6 +79,7 @@ Result<void> SftpClientSession::State::pump_ready() {
     return fail(Errc::kSystem, "Connection closed");
   }
   last_status = StatusCode::kOk;
+  last_message.clear();
   return {};
 }
 
@@ -300,6 +303,7 @@ const sftp::Limits& SftpClientSession::limits() {
   return state_->limits;
 }
 sftp::StatusCode SftpClientSession::last_status() const { return state_->last_status; }
+const std::string& SftpClientSession::last_status_message() const { return state_->last_message; }
 bool SftpClientSession::connected() const { return state_->connected; }
 
 void SftpClientSession::close() {

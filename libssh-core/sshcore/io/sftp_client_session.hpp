@@ -79,6 +79,9 @@ class SftpClientSession {
   // kBadMessage when the channel itself failed. The Error's detail holds the text to
   // print (status_text() of the code, as OpenSSH's fx2txt()).
   sftp::StatusCode last_status() const;
+  // The text the server sent with that status ("no such user"), "" when none: OpenSSH
+  // prints it, not fx2txt(), when a realpath or expand-path request fails.
+  const std::string& last_status_message() const;
   // False once the server has gone (EOF, bad packet): every later call fails.
   bool connected() const;
 
@@ -147,7 +150,7 @@ class SftpClientSession {
 // with no metacharacters yields itself (unescaped) if it exists. Results are sorted.
 struct RemoteGlobMatch {
   std::string path;
-  sftp::FileAttributes attrs;  // from READDIR or STAT (lstat attributes for symlinks)
+  sftp::FileAttributes attrs;  // from READDIR or LSTAT; a symlink's are its target's (STAT) if it resolves
 };
 Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, const std::string& pattern);
 bool has_glob_metacharacters(std::string_view s);

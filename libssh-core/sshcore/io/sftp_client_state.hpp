@@ -32,6 +32,7 @@ struct SftpClientSession::State {
   std::uint32_t write_length = sftp::kDefaultTransferLength;  // bytes per WRITE
   std::uint32_t max_in_flight = 64;
   sftp::StatusCode last_status = sftp::StatusCode::kOk;
+  std::string last_message;  // the server's text with last_status
   bool connected = true;
   Bytes read_buffer;  // one big read(2) per wake-up: fewer syscalls on fast transfers
 

@@ -1,7 +1,8 @@
 // remote_glob: glob(3) against an SFTP server, as OpenSSH's remote_glob() does with
 // GLOB_ALTDIRFUNC. Each path component with metacharacters is matched (fnmatch,
 // FNM_PERIOD so "*" skips dot files) against a READDIR of the directories matched
-// so far; plain components are appended unescaped and checked at the end.
+// so far; plain components are appended unescaped and checked at the end. A match
+// that is a symlink carries its target's attributes when the target exists.
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -96,16 +97,25 @@ Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, con
   }
   for (Candidate& c : current) {
     if (c.path.empty()) continue;
-    if (c.attrs) {
-      matches.push_back({std::move(c.path), std::move(*c.attrs)});
-      continue;
+    if (!c.attrs) {
+      auto attrs = session.lstat(c.path);
+      if (!attrs) {
+        if (!session.connected()) return fail(std::move(attrs).error());
+        continue;
+      }
+      c.attrs = std::move(*attrs);
     }
-    auto attrs = session.lstat(c.path);
-    if (!attrs) {
-      if (!session.connected()) return fail(std::move(attrs).error());
-      continue;
+    // OpenSSH's glob2() with GLOB_MARK stats a symlink to see whether it leads to a
+    // directory, and keeps that stat as the match's attributes: a link that resolves
+    // lists, downloads and marks ('/') as its target; a dangling one stays a link.
+    if (c.attrs->is_symlink()) {
+      auto followed = session.stat(c.path);
+      if (followed)
+        c.attrs = std::move(*followed);
+      else if (!session.connected())
+        return fail(std::move(followed).error());
     }
-    matches.push_back({std::move(c.path), std::move(*attrs)});
+    matches.push_back({std::move(c.path), std::move(*c.attrs)});
   }
   std::sort(matches.begin(), matches.end(),
             [](const RemoteGlobMatch& a, const RemoteGlobMatch& b) { return a.path < b.path; });
