@@ -42,30 +42,43 @@ bool remote_is_dir(io::SftpClientSession& s, const std::string& path) {
   return a && is_dir(*a);
 }
 
-// A remote directory's entries with symlinks replaced by what they point to (scp -r
-// follows links). A dangling link is dropped and clears `ok`; nullopt when the
-// directory cannot be read, which is reported here.
-std::optional<std::vector<io::SftpDirEntry>> list_following_links(io::SftpClientSession& from,
-                                                                  const std::string& dir, bool& ok) {
-  auto entries = from.read_directory(dir);
-  if (!entries) {
-    print_error(dir + ": Failed to get directory contents");
+// do_stat(conn, path, 0): a failure is reported as OpenSSH's get_decode_stat() does.
+std::optional<sftp::FileAttributes> stat_or_report(io::SftpClientSession& s, const std::string& path) {
+  auto a = s.stat(path);
+  if (!a) {
+    print_error("stat remote: " + std::string(sftp::status_text(s.last_status())));
     return std::nullopt;
   }
-  std::vector<io::SftpDirEntry> out;
-  out.reserve(entries->size());
-  for (io::SftpDirEntry& e : *entries) {
-    if (e.attrs.is_symlink()) {
-      auto target = from.stat(path_append(dir, e.name));
-      if (!target) {
-        ok = false;
-        continue;
-      }
-      e.attrs = *target;
-    }
-    out.push_back(std::move(e));
-  }
-  return out;
+  return *a;
+}
+
+// OpenSSH's download_dir(), upload_dir() and crossload_dir() walk the server's
+// canonical path (do_realpath), so their messages name "/home/u/tree/x" even for a
+// relative "tree". `what` is the walk ("download", ...) for the failure message.
+std::optional<std::string> canonical(io::SftpClientSession& s, const std::string& path, const std::string& what) {
+  auto real = s.realpath(path);
+  if (real) return *real;
+  const std::string& why = s.last_status_message();
+  print_error("realpath " + path + ": " + (why.empty() ? std::string(sftp::status_text(s.last_status())) : why));
+  print_error(what + " \"" + path + "\": path canonicalization failed");
+  return std::nullopt;
+}
+
+// A directory's entries, or nullopt after OpenSSH's two lines when it cannot be
+// read (`side` is "remote" or "origin").
+std::optional<std::vector<io::SftpDirEntry>> list_directory(io::SftpClientSession& s, const std::string& dir,
+                                                            const std::string& side) {
+  auto entries = s.read_directory(dir);
+  if (entries) return std::move(*entries);
+  print_error(side + " readdir(\"" + dir + "\"): " + std::string(sftp::status_text(s.last_status())));
+  print_error(side + " readdir \"" + dir + "\" failed");
+  return std::nullopt;
+}
+
+// A glob match as OpenSSH's remote_glob(GLOB_MARK) names it: a directory (or a link to
+// one) with a trailing '/', which shows in "download x/: not a regular file".
+std::string glob_marked(const io::RemoteGlobMatch& m) {
+  return is_dir(m.attrs) && !m.path.ends_with('/') ? m.path + "/" : m.path;
 }
 
 // Turns the meter on for one file when scp may draw it.
@@ -116,7 +129,9 @@ std::optional<std::string> SftpTransfers::prepare_remote_path(io::SftpClientSess
   }
   auto expanded = s.expand_path(path);
   if (!expanded) {
-    print_error("expand " + path + ": " + std::string(sftp::status_message(s.last_status())));
+    // The server's own words ("no such user") when it gave some, as do_realpath_expand().
+    const std::string& why = s.last_status_message();
+    print_error("expand " + path + ": " + (why.empty() ? std::string(sftp::status_text(s.last_status())) : why));
     return std::nullopt;
   }
   return *expanded;
@@ -162,11 +177,8 @@ bool SftpTransfers::upload_dir(io::SftpClientSession& to, const std::string& src
   sftp::FileAttributes a;
   a.permissions = (st.st_mode & 01777) | S_IWUSR | S_IXUSR;  // writable while we fill it
   if (!to.mkdir(dst, a)) {
-    auto existing = to.stat(dst);
-    if (!existing) {
-      print_error("stat remote \"" + dst + "\": " + std::string(sftp::status_text(to.last_status())));
-      return false;
-    }
+    auto existing = stat_or_report(to, dst);
+    if (!existing) return false;
     if (!is_dir(*existing)) {
       print_error("\"" + dst + "\" exists but is not a directory");
       return false;
@@ -183,15 +195,18 @@ bool SftpTransfers::upload_dir(io::SftpClientSession& to, const std::string& src
     std::string name = e->d_name;
     std::string new_src = path_append(src, name), new_dst = path_append(dst, name);
     struct stat est;
-    if (::stat(new_src.c_str(), &est) == -1) {  // scp follows symlinks
-      print_error("local stat \"" + name + "\": " + std::strerror(errno));
+    if (::lstat(new_src.c_str(), &est) == -1) {
+      print_error("local lstat \"" + name + "\": " + std::strerror(errno));
       ok = false;
       continue;
     }
+    // scp follows links (OpenSSH's follow_link_flag) the way 9.2 does: any symlink,
+    // even one to a directory, is sent as a file, which upload_file() refuses unless
+    // it leads to a regular file. Only real directories are descended into.
     if (S_ISDIR(est.st_mode)) {
       if (name == "." || name == "..") continue;
       if (!upload_dir(to, new_src, new_dst, depth + 1)) ok = false;
-    } else if (S_ISREG(est.st_mode)) {
+    } else if (S_ISREG(est.st_mode) || S_ISLNK(est.st_mode)) {
       if (!upload_file(to, new_src, new_dst)) {
         print_error("upload \"" + new_src + "\" to \"" + new_dst + "\" failed");
         ok = false;
@@ -238,7 +253,8 @@ void SftpTransfers::upload(io::SftpClientSession& to, const std::string& src, co
   }
   std::string abs_dst = target_is_dir ? path_append(*target, filename) : *target;
   if (S_ISDIR(st.st_mode) && o_.recursive) {
-    if (!upload_dir(to, src, abs_dst, 0)) {
+    auto canon = canonical(to, abs_dst, "upload");
+    if (!canon || !upload_dir(to, src, *canon, 0)) {
       print_error("failed to upload directory " + src + " to " + targ);
       failed_ = true;
     }
@@ -248,14 +264,12 @@ void SftpTransfers::upload(io::SftpClientSession& to, const std::string& src, co
   }
 }
 
-bool SftpTransfers::download_file(io::SftpClientSession& from, const std::string& src, const std::string& dst) {
-  auto a = from.stat(src);
-  if (!a) {
-    print_error("stat remote \"" + src + "\": " + std::string(sftp::status_text(from.last_status())));
-    return false;
-  }
+bool SftpTransfers::download_file(io::SftpClientSession& from, const std::string& src, const std::string& dst,
+                                  const sftp::FileAttributes* known) {
+  auto a = known ? std::optional(*known) : stat_or_report(from, src);
+  if (!a) return false;
   if (a->permissions && !a->is_regular()) {
-    print_error("download " + src + (a->is_directory() ? "/" : "") + ": not a regular file");
+    print_error("download " + src + ": not a regular file");
     return false;
   }
   Meter m(progress_, o_.preserve, src, a->size.value_or(0));
@@ -285,16 +299,18 @@ bool SftpTransfers::download_dir(io::SftpClientSession& from, const std::string&
     print_error("mkdir " + dst + ": " + std::strerror(errno));
     return false;
   }
-  bool ok = true;
-  auto entries = list_following_links(from, src, ok);
+  auto entries = list_directory(from, src, "remote");
   if (!entries) return false;
+  bool ok = true;
   for (io::SftpDirEntry& e : *entries) {
     std::string new_src = path_append(src, e.name), new_dst = path_append(dst, e.name);
+    // READDIR gives a link's own attributes: as OpenSSH 9.2's follow_link_flag, a link
+    // is fetched as a file (its target STATed then), so one to a directory is refused.
     if (is_dir(e.attrs)) {
       if (e.name == "." || e.name == "..") continue;
       if (!download_dir(from, new_src, new_dst, e.attrs, depth + 1)) ok = false;
-    } else if (is_regular(e.attrs)) {
-      if (!download_file(from, new_src, new_dst)) {
+    } else if (is_regular(e.attrs) || e.attrs.is_symlink()) {
+      if (!download_file(from, new_src, new_dst, e.attrs.is_symlink() ? nullptr : &e.attrs)) {
         print_error("Download of file " + new_src + " to " + new_dst + " failed");
         ok = false;
       }
@@ -304,7 +320,8 @@ bool SftpTransfers::download_dir(io::SftpClientSession& from, const std::string&
   }
   if (o_.preserve && attrs.mtime && attrs.atime) {
     struct timeval tv[2] = {{static_cast<time_t>(*attrs.atime), 0}, {static_cast<time_t>(*attrs.mtime), 0}};
-    if (::utimes(dst.c_str(), tv) == -1) print_error("Can't set times on \"" + dst + "\": " + std::strerror(errno));
+    if (::utimes(dst.c_str(), tv) == -1)
+      print_error("local set times on \"" + dst + "\": " + std::strerror(errno));
   }
   if (mode != tmp_mode && ::chmod(dst.c_str(), mode) == -1)
     print_error("local chmod directory \"" + dst + "\": " + std::strerror(errno));
@@ -340,19 +357,21 @@ void SftpTransfers::download(io::SftpClientSession& from, const std::string& src
     }
     dst_is_dir = true;
   }
-  for (io::RemoteGlobMatch& m : *matches) {
+  for (const io::RemoteGlobMatch& m : *matches) {
     std::string abs_dst = dst_is_dir ? path_append(dst, base_name(m.path)) : dst;
-    if (m.attrs.is_symlink()) {
-      if (auto followed = from.stat(m.path)) m.attrs = *followed;
+    bool ok = false;
+    if (is_dir(m.attrs) && o_.recursive) {
+      auto canon = canonical(from, m.path, "download");
+      ok = canon && download_dir(from, *canon, abs_dst, m.attrs, 0);
+    } else {
+      ok = download_file(from, glob_marked(m), abs_dst);
     }
-    bool ok = is_dir(m.attrs) && o_.recursive ? download_dir(from, m.path, abs_dst, m.attrs, 0)
-                                              : download_file(from, m.path, abs_dst);
     if (!ok) failed_ = true;
   }
 }
 
 bool SftpTransfers::crossload_file(io::SftpClientSession& from, io::SftpClientSession& to, const std::string& src,
-                                   const std::string& dst) {
+                                   const std::string& dst, const sftp::FileAttributes* known) {
   // Through a private local file: the session API moves whole files between a path
   // and the server, and a spool keeps both servers' pipelining intact.
   const char* tmp_root = std::getenv("TMPDIR");
@@ -365,15 +384,14 @@ bool SftpTransfers::crossload_file(io::SftpClientSession& from, io::SftpClientSe
   }
   std::string dir(buf.data());
   std::string spool = dir + "/spool";
-  auto a = from.stat(src);
+  auto a = known ? std::optional(*known) : stat_or_report(from, src);
   bool ok = false;
-  if (!a) {
-    print_error("stat remote \"" + src + "\": " + std::string(sftp::status_text(from.last_status())));
-  } else if (a->permissions && !a->is_regular()) {
-    print_error("download " + src + ": not a regular file");
-  } else {
+  if (a && a->permissions && !a->is_regular()) {
+    print_error("download \"" + src + "\": not a regular file");
+  } else if (a) {
     io::TransferOptions keep;
     keep.preserve = true;  // the mode always travels (as do_crossload), times only with -p
+    keep.remote_attrs = *a;
     auto got = from.download(src, spool, keep);
     if (!got) {
       report_failure(from, got.error(), "remote open", src);
@@ -400,27 +418,29 @@ bool SftpTransfers::crossload_dir(io::SftpClientSession& from, io::SftpClientSes
   std::uint32_t mode = attrs.permissions ? (*attrs.permissions & 01777) : 0777;
   a.permissions = mode | S_IWUSR | S_IXUSR;
   if (!to.mkdir(dst, a)) {
-    auto existing = to.stat(dst);
-    if (!existing || !is_dir(*existing)) {
+    auto existing = stat_or_report(to, dst);
+    if (!existing) return false;
+    if (!is_dir(*existing)) {
       print_error("\"" + dst + "\" exists but is not a directory");
       return false;
     }
   }
-  bool ok = true;
-  auto entries = list_following_links(from, src, ok);
+  auto entries = list_directory(from, src, "origin");
   if (!entries) return false;
+  bool ok = true;
   for (io::SftpDirEntry& e : *entries) {
     std::string new_src = path_append(src, e.name), new_dst = path_append(dst, e.name);
+    // Links as in download_dir(): sent as files, their targets STATed.
     if (is_dir(e.attrs)) {
       if (e.name == "." || e.name == "..") continue;
       if (!crossload_dir(from, to, new_src, new_dst, e.attrs, depth + 1)) ok = false;
-    } else if (is_regular(e.attrs)) {
-      if (!crossload_file(from, to, new_src, new_dst)) {
-        print_error("Transfer of file " + new_src + " to " + new_dst + " failed");
+    } else if (is_regular(e.attrs) || e.attrs.is_symlink()) {
+      if (!crossload_file(from, to, new_src, new_dst, e.attrs.is_symlink() ? nullptr : &e.attrs)) {
+        print_error("crossload \"" + new_src + "\" to \"" + new_dst + "\" failed");
         ok = false;
       }
     } else {
-      print_error("crossload \"" + new_src + "\": not a regular file");
+      print_error("origin \"" + new_src + "\": not a regular file");
     }
   }
   sftp::FileAttributes final_attrs;
@@ -454,13 +474,15 @@ void SftpTransfers::crossload(io::SftpClientSession& from, io::SftpClientSession
     failed_ = true;
     return;
   }
-  for (io::RemoteGlobMatch& m : *matches) {
+  for (const io::RemoteGlobMatch& m : *matches) {
     std::string abs_dst = target_is_dir ? path_append(*target, base_name(m.path)) : *target;
-    if (m.attrs.is_symlink()) {
-      if (auto followed = from.stat(m.path)) m.attrs = *followed;
+    bool ok = false;
+    if (is_dir(m.attrs) && o_.recursive) {
+      auto canon = canonical(from, m.path, "crossload");
+      ok = canon && crossload_dir(from, to, *canon, abs_dst, m.attrs, 0);
+    } else {
+      ok = crossload_file(from, to, glob_marked(m), abs_dst);
     }
-    bool ok = is_dir(m.attrs) && o_.recursive ? crossload_dir(from, to, m.path, abs_dst, m.attrs, 0)
-                                              : crossload_file(from, to, m.path, abs_dst);
     if (!ok) failed_ = true;
   }
 }

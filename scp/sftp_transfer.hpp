@@ -32,11 +32,14 @@ class SftpTransfers {
   std::optional<std::string> prepare_remote_path(sshcore::io::SftpClientSession& s, const std::string& path);
   bool upload_file(sshcore::io::SftpClientSession& to, const std::string& src, const std::string& dst);
   bool upload_dir(sshcore::io::SftpClientSession& to, const std::string& src, const std::string& dst, int depth);
-  bool download_file(sshcore::io::SftpClientSession& from, const std::string& src, const std::string& dst);
+  // `known`: the attributes READDIR gave for a regular file; else the file is STATed.
+  bool download_file(sshcore::io::SftpClientSession& from, const std::string& src, const std::string& dst,
+                     const sshcore::apps::sftp::FileAttributes* known = nullptr);
   bool download_dir(sshcore::io::SftpClientSession& from, const std::string& src, const std::string& dst,
                     const sshcore::apps::sftp::FileAttributes& attrs, int depth);
   bool crossload_file(sshcore::io::SftpClientSession& from, sshcore::io::SftpClientSession& to,
-                      const std::string& src, const std::string& dst);
+                      const std::string& src, const std::string& dst,
+                      const sshcore::apps::sftp::FileAttributes* known = nullptr);
   bool crossload_dir(sshcore::io::SftpClientSession& from, sshcore::io::SftpClientSession& to,
                      const std::string& src, const std::string& dst,
                      const sshcore::apps::sftp::FileAttributes& attrs, int depth);

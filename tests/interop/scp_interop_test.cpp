@@ -3,7 +3,10 @@
 //   with files of 0 B, 1 B and 8 MiB, odd names, -r trees, -p, a missing source among
 //   three, globbing, and -3 between two paths of one server;
 //   Debian's scp -O -> our `scp -t` / `scp -f`, run directly as the pipe peer through
-//   a -S program that executes the remote command with our scp first on PATH.
+//   a -S program that executes the remote command with our scp first on PATH;
+//   and, run side by side with Debian's scp and compared with it: -O remote globs and
+//   their name check, ~user/ paths (also through our sshd), -r over symlinks, and the
+//   progress meter on a terminal.
 #include <pwd.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -12,10 +15,15 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <random>
+#include <regex>
 
+#include "support/our_sshd.hpp"
 #include "support/process.hpp"
+#include "support/pty_session.hpp"
 #include "support/temp_dir.hpp"
 #include "support/transport_driver.hpp"
 
@@ -48,6 +56,86 @@ void set_mtime(const std::string& path, time_t t) {
 }
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+const std::string kDebianScp = "/usr/bin/scp";
+
+// stderr with `program`'s own name at the start of a line ("/usr/bin/scp: ", as
+// OpenSSH's log names argv[0]) made "scp: ", so that two programs' lines compare;
+// without the "debug1: " lines Debian's sshd (LogLevel DEBUG1) sends its sessions.
+std::string normalized(const std::string& err, const std::string& program = "scp") {
+  std::string out;
+  for (std::size_t at = 0; at < err.size();) {
+    std::size_t end = err.find('\n', at);
+    end = end == std::string::npos ? err.size() : end + 1;
+    std::string line = err.substr(at, end - at);
+    if (line.starts_with(program + ": ")) line = "scp: " + line.substr(program.size() + 2);
+    if (!line.starts_with("debug1: ")) out += line;
+    at = end;
+  }
+  return out;
+}
+
+// What a copy left in `dir`: every entry with its type as lstat sees it (f, d, l),
+// then the sha256 of every regular file.
+std::string tree_listing(const std::string& dir) {
+  RunResult r = run({"/bin/sh", "-c",
+                     "cd \"$1\" && find . -printf '%p %y\\n' | LC_ALL=C sort && "
+                     "find . -type f -exec sha256sum {} + | LC_ALL=C sort",
+                     "sh", dir});
+  return r.exit_code == 0 ? r.out : "cannot list " + dir + ": " + r.err;
+}
+
+// A directory in the login user's home, removed with its contents at the end: scp
+// resolves relative and ~ paths there.
+class HomeScratch {
+ public:
+  HomeScratch() {
+    std::string tmpl = std::string(::getpwuid(::getuid())->pw_dir) + "/sshpp-scp-XXXXXX";
+    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~HomeScratch() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string name() const { return path_.substr(path_.rfind('/') + 1); }
+
+ private:
+  std::string path_;
+};
+
+// A tree with a link to a file, a link to a directory, a link into another directory
+// and a dangling link, for scp -r.
+void make_linked_tree(const std::string& root) {
+  ::mkdir(root.c_str(), 0755);
+  ::mkdir((root + "/real").c_str(), 0755);
+  ::mkdir((root + "/sub").c_str(), 0755);
+  write_text(root + "/a", random_bytes(5000, 11), 0644);
+  write_text(root + "/real/r", random_bytes(3000, 12), 0640);
+  EXPECT_EQ(::symlink("a", (root + "/alink").c_str()), 0);
+  EXPECT_EQ(::symlink("real", (root + "/dlink").c_str()), 0);
+  EXPECT_EQ(::symlink("../real/r", (root + "/sub/up").c_str()), 0);
+  EXPECT_EQ(::symlink("nowhere", (root + "/dangling").c_str()), 0);
+}
+
+// The progress meter's last line as a terminal shows it, rate and time masked:
+// "name <pad> 100% 4096KB R/s   TT:TT    ".
+std::string final_meter_line(const std::string& output) {
+  std::size_t full = output.rfind("100%");
+  if (full == std::string::npos) return "no complete meter in: " + output;
+  std::size_t start = output.rfind('\r', full), end = output.find('\r', full);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string line = output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  std::size_t rate_end = line.find("/s");
+  if (rate_end == std::string::npos) return "no rate in: " + line;
+  // "21.6MB/s" -> " R/s": the rate and the padding before it, whose width varies.
+  std::size_t rate_start = line.rfind(' ', rate_end);
+  std::size_t pad_start = line.find_last_not_of(' ', rate_start);
+  std::string masked = line.substr(0, pad_start + 1) + " R" + line.substr(rate_end);
+  for (std::size_t i = masked.find("/s"); i < masked.size(); ++i)
+    if (std::isdigit(static_cast<unsigned char>(masked[i]))) masked[i] = 'T';
+  return masked;
+}
 
 // The odd names every transfer carries: spaces, shell metacharacters, quotes, a
 // tab and non-UTF-8 bytes.
@@ -86,9 +174,9 @@ class ScpInterop : public ::testing::Test {
     delete dir_;
   }
 
-  // Our scp with Debian's ssh, the test key and the server's port.
-  RunResult our_scp(std::vector<std::string> args) {
-    std::vector<std::string> argv{our_bin("scp"),
+  // `program` (our scp or Debian's) with Debian's ssh, the test key and `port`.
+  static std::vector<std::string> scp_argv(const std::string& program, int port, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{program,
                                   "-S",
                                   "/usr/bin/ssh",
                                   "-i",
@@ -98,9 +186,24 @@ class ScpInterop : public ::testing::Test {
                                   "-oBatchMode=yes",
                                   "-oLogLevel=ERROR",
                                   "-P",
-                                  std::to_string(sshd_->port())};
+                                  std::to_string(port)};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv);
+    return argv;
+  }
+  RunResult our_scp(std::vector<std::string> args) { return run(scp_argv(our_bin("scp"), sshd_->port(), args)); }
+  // One run of `program` as "exit N" and its stderr (program name normalized), for
+  // comparing ours with Debian's.
+  static std::string transcript(const std::string& program, int port, const std::vector<std::string>& args) {
+    RunResult r = run(scp_argv(program, port, args));
+    return "exit " + std::to_string(r.exit_code) + "\n" + normalized(r.err, program);
+  }
+  // Our sshd on the server side throughout: its sftp-server, and our scp first on the
+  // PATH of its sessions for -O. Logs in as this user with the test key.
+  static std::unique_ptr<OurSshd> start_our_sshd(const std::string& dir) {
+    std::string ourbin = std::filesystem::path(our_bin("scp")).parent_path().string();
+    return std::make_unique<OurSshd>(dir, "UsePAM no\nStrictModes no\nAuthorizedKeysFile " +
+                                              (*dir_ / "authorized_keys") + "\nSubsystem sftp " +
+                                              our_bin("sftp-server") + "\nSetEnv PATH=" + ourbin + ":/usr/bin:/bin\n");
   }
   static std::string remote(const std::string& path) { return "127.0.0.1:" + path; }
 
@@ -449,5 +552,227 @@ TEST_F(ScpInterop, TildeIsTheRemoteHomeInBothModes) {
     }
     EXPECT_EQ(read_text(t / "back"), content);
     ::unlink((home + "/" + name).c_str());
+  }
+}
+
+// SCP-04: a remote glob with -O. The remote shell expands it; scp then checks every
+// name it is sent against the pattern (brace-expanded, fnmatch without FNM_PERIOD) and
+// refuses any other with "filename does not match request", as OpenSSH's sink(); -T
+// turns the check off. Ours and Debian's copy the same files and print the same.
+TEST_F(ScpInterop, LegacyRemoteGlobIsCheckedLikeDebian) {
+  TempDir t;
+  ::mkdir((t / "d").c_str(), 0755);
+  ::mkdir((t / "d/sub.txt").c_str(), 0755);  // matches "*.txt" but is no file: an error
+  for (std::string n : {"x.txt", "y.txt", "z.bin", ".hidden.txt"}) write_text(t / ("d/" + n), "data " + n, 0644);
+  // What the shell expands: both clients, same server, each into its own directory.
+  int runs = 0;
+  for (std::string pattern : {"*.txt", "[xy].txt", "{x,z}.*", "?.t*", "*.none"}) {
+    std::string listing[2], said[2];
+    for (int i = 0; i < 2; ++i) {
+      const std::string program = i == 0 ? kDebianScp : our_bin("scp");
+      const std::string out = t / ("out" + std::to_string(++runs));
+      ASSERT_EQ(::mkdir(out.c_str(), 0755), 0) << out;
+      said[i] = transcript(program, sshd_->port(), {"-O", remote(t / ("d/" + pattern)), out});
+      listing[i] = tree_listing(out);
+    }
+    EXPECT_EQ(said[1], said[0]) << pattern;
+    EXPECT_EQ(listing[1], listing[0]) << pattern;
+    if (pattern == "*.txt") {
+      EXPECT_EQ(said[1], "exit 1\nscp: " + (t / "d/sub.txt") + ": not a regular file\n");
+      EXPECT_NE(listing[1].find("./x.txt f\n./y.txt f\n"), std::string::npos) << listing[1];
+      EXPECT_EQ(listing[1].find("hidden"), std::string::npos) << listing[1];
+    }
+  }
+  // A remote that sends what it likes: the -S program serves $SERVED whatever was asked.
+  write_text(t / "liar", "#!/bin/sh\nexec /usr/bin/scp -f \"$SERVED\"\n", 0755);
+  struct Lie {
+    std::string asked, served, flag;
+    bool accepted;
+  };
+  for (const Lie& lie : {Lie{"*.txt", "z.bin", "", false}, Lie{"*.txt", ".hidden.txt", "", true},
+                         Lie{"{a,z}.bin", "z.bin", "", true}, Lie{"x.txt", "y.txt", "", false},
+                         Lie{"*.txt", "z.bin", "-T", true}}) {
+    std::string listing[2], said[2];
+    for (int i = 0; i < 2; ++i) {
+      const std::string program = i == 0 ? kDebianScp : our_bin("scp");
+      TempDir out;
+      std::vector<std::string> argv{program, "-O", "-S", t / "liar"};
+      if (!lie.flag.empty()) argv.push_back(lie.flag);
+      argv.insert(argv.end(), {"h:" + (t / ("d/" + lie.asked)), out.path()});
+      RunOptions env;
+      env.env["SERVED"] = t / ("d/" + lie.served);
+      RunResult r = run(argv, env);
+      said[i] = "exit " + std::to_string(r.exit_code) + "\n" + normalized(r.err, program);
+      listing[i] = tree_listing(out.path());
+    }
+    const std::string what = lie.asked + " <- " + lie.served + " " + lie.flag;
+    EXPECT_EQ(said[1], said[0]) << what;
+    EXPECT_EQ(listing[1], listing[0]) << what;
+    if (lie.accepted) {
+      EXPECT_EQ(said[1], "exit 0\n") << what;
+      EXPECT_NE(listing[1].find("./" + lie.served + " f\n"), std::string::npos) << what << listing[1];
+    } else {
+      EXPECT_EQ(said[1], "exit 1\nprotocol error: filename does not match request\n") << what;
+      EXPECT_EQ(listing[1].find(lie.served), std::string::npos) << what << listing[1];
+    }
+  }
+}
+
+// SCP-05: "~user/" remote paths. SFTP mode expands them with expand-path@openssh.com,
+// -O leaves them to the remote shell. Through Debian's sshd and through ours, in both
+// modes, our scp does what Debian's does: the same files, messages and exit statuses
+// (an unknown user: the server's "no such user" in SFTP mode, the shell's in -O).
+TEST_F(ScpInterop, TildeUserPathsLikeDebianThroughBothServers) {
+  struct passwd* pw = ::getpwuid(::getuid());
+  ASSERT_NE(pw, nullptr);
+  const std::string user = pw->pw_name, home = pw->pw_dir;
+  TempDir t;
+  ::chmod(t.path().c_str(), 0755);
+  ::mkdir((t / "sshd").c_str(), 0755);
+  auto ours = start_our_sshd(t / "sshd");
+  ASSERT_TRUE(ours->listening());
+  const std::string name = "sshpp-tilde-user-" + std::to_string(::getpid()) + "-f";
+  const std::string content = random_bytes(70000, 9);
+  write_text(t / name, content, 0644);
+  const std::string landed = home + "/" + name;
+  for (int port : {sshd_->port(), ours->port()}) {
+    for (const std::vector<std::string>& mode : {std::vector<std::string>{}, std::vector<std::string>{"-O"}}) {
+      std::string said[2];
+      for (int i = 0; i < 2; ++i) {
+        const std::string program = i == 0 ? kDebianScp : our_bin("scp");
+        auto step = [&](std::vector<std::string> args) {
+          args.insert(args.begin(), mode.begin(), mode.end());
+          said[i] += transcript(program, port, args);
+        };
+        ::unlink(landed.c_str());
+        std::filesystem::remove_all(t / "back");
+        ::mkdir((t / "back").c_str(), 0755);
+        step({t / name, remote("~" + user)});  // into the home directory itself
+        said[i] += "landed: " + std::to_string(exists(landed) && read_text(landed) == content) + "\n";
+        step({t / name, remote("~" + user + "/" + name + ".2")});
+        said[i] += "landed .2: " + std::to_string(exists(landed + ".2") && read_text(landed + ".2") == content) + "\n";
+        step({remote("~" + user + "/" + name), t / "back/one"});
+        step({remote("~" + user + "/" + name + "*"), t / "back"});  // a glob after the ~user
+        said[i] += tree_listing(t / "back");
+        step({t / name, remote("~sshpp-no-such-user/" + name)});
+        step({remote("~sshpp-no-such-user/" + name), t / "back"});
+        ::unlink((landed + ".2").c_str());
+      }
+      const std::string what = "port " + std::to_string(port) + (mode.empty() ? " sftp" : " -O");
+      EXPECT_EQ(said[1], said[0]) << what;
+      EXPECT_NE(said[1].find("landed: 1\n"), std::string::npos) << what << "\n" << said[1];
+      EXPECT_NE(said[1].find("landed .2: 1\n"), std::string::npos) << what << "\n" << said[1];
+      EXPECT_NE(said[1].find("./one f\n"), std::string::npos) << what << "\n" << said[1];
+      EXPECT_NE(said[1].find("./" + name + ".2 f\n"), std::string::npos) << what << "\n" << said[1];
+      if (mode.empty()) {
+        EXPECT_NE(said[1].find("scp: expand ~sshpp-no-such-user/" + name + ": no such user\r\n"), std::string::npos)
+            << what << "\n" << said[1];
+      }
+    }
+  }
+  ::unlink(landed.c_str());
+}
+
+// SCP-06: scp -r over symlinks, up and down, in both modes, through Debian's sshd and
+// ours. OpenSSH's SFTP mode follows a link to a file and refuses one to a directory
+// ("not a regular file"; 9.2 lstat()s the entries and sends every link as a file); -O
+// stat()s, so a link to a directory arrives as a directory. Our scp must leave the
+// same entries (regular files, directories; sha256 of each file) and say the same.
+// The remote side is a path relative to the home directory: OpenSSH's messages name
+// the canonical path the server gives (realpath) instead.
+TEST_F(ScpInterop, RecursiveCopiesFollowSymlinksLikeDebian) {
+  TempDir t;
+  ::chmod(t.path().c_str(), 0755);
+  HomeScratch scratch;
+  ASSERT_FALSE(scratch.path().empty());
+  make_linked_tree(t / "tree");
+  make_linked_tree(scratch.path() + "/tree");
+  ::mkdir((t / "sshd").c_str(), 0755);
+  auto ours = start_our_sshd(t / "sshd");
+  ASSERT_TRUE(ours->listening());
+  const std::string a_sum = run({"sha256sum", t / "tree/a"}).out.substr(0, 64);
+  int runs = 0;
+  for (int port : {sshd_->port(), ours->port()}) {
+    for (const std::vector<std::string>& mode : {std::vector<std::string>{}, std::vector<std::string>{"-O"}}) {
+      for (bool up : {true, false}) {
+        std::string said[2], listing[2];
+        for (int i = 0; i < 2; ++i) {
+          const std::string program = i == 0 ? kDebianScp : our_bin("scp");
+          // The same destination name for both (it shows in the messages), kept apart after.
+          const std::string dest = up ? scratch.path() + "/dest" : t / "dest";
+          ASSERT_EQ(::mkdir(dest.c_str(), 0755), 0) << dest;
+          std::vector<std::string> args = mode;
+          args.push_back("-r");
+          if (up)
+            args.insert(args.end(), {t / "tree", remote(scratch.name() + "/dest")});
+          else
+            args.insert(args.end(), {remote(scratch.name() + "/tree"), dest});
+          said[i] = transcript(program, port, args);
+          listing[i] = tree_listing(dest);
+          const std::string kept = dest + "." + std::to_string(++runs);
+          ASSERT_EQ(::rename(dest.c_str(), kept.c_str()), 0) << kept;
+        }
+        const std::string what = "port " + std::to_string(port) + (mode.empty() ? " sftp" : " -O") +
+                                 (up ? " upload" : " download");
+        EXPECT_EQ(said[1], said[0]) << what;
+        EXPECT_EQ(listing[1], listing[0]) << what;
+        // Links to files arrive as regular files with the target's bytes, in every case.
+        EXPECT_NE(listing[1].find("./tree/alink f\n"), std::string::npos) << what << "\n" << listing[1];
+        EXPECT_NE(listing[1].find("./tree/sub/up f\n"), std::string::npos) << what << "\n" << listing[1];
+        EXPECT_NE(listing[1].find(a_sum + "  ./tree/alink\n"), std::string::npos) << what << "\n" << listing[1];
+        EXPECT_EQ(listing[1].find(" l\n"), std::string::npos) << what << "\n" << listing[1];
+        if (mode.empty()) {
+          EXPECT_EQ(listing[1].find("./tree/dlink"), std::string::npos) << what << "\n" << listing[1];
+          EXPECT_NE(said[1].find("dlink"), std::string::npos) << what << "\n" << said[1];
+        } else {
+          EXPECT_NE(listing[1].find("./tree/dlink d\n./tree/dlink/r f\n"), std::string::npos) << what << "\n"
+                                                                                             << listing[1];
+        }
+        EXPECT_EQ(said[1].substr(0, 7), "exit 1\n") << what;  // the dangling link
+      }
+    }
+  }
+}
+
+// SCP-09: the progress meter on a terminal. Run in a pty, our scp draws OpenSSH's
+// meter, and its last line has the shape of Debian's: the file name, 100%, the size,
+// a rate and the time (those two masked). With -q nothing at all is printed.
+TEST_F(ScpInterop, ProgressMeterOnATerminalLikeDebian) {
+  TempDir t;
+  write_text(t / "four", random_bytes(4 << 20, 13), 0644);
+  auto in_pty = [&](const std::string& program, std::vector<std::string> args, std::string& output) {
+    PtySession pty(scp_argv(program, sshd_->port(), args));
+    int code = pty.wait();
+    output = pty.output();
+    return code;
+  };
+  int runs = 0;
+  for (const std::vector<std::string>& mode : {std::vector<std::string>{}, std::vector<std::string>{"-O"}}) {
+    for (bool up : {true, false}) {
+      for (bool quiet : {false, true}) {
+        std::string shown[2];
+        for (int i = 0; i < 2; ++i) {
+          const std::string program = i == 0 ? kDebianScp : our_bin("scp");
+          const std::string dir = t / ("to" + std::to_string(++runs));
+          ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
+          std::vector<std::string> args = mode;
+          if (quiet) args.push_back("-q");
+          args.insert(args.end(), {up ? t / "four" : remote(t / "four"), up ? remote(dir) : dir});
+          std::string output;
+          EXPECT_EQ(in_pty(program, args, output), 0) << program << "\n" << output;
+          EXPECT_EQ(read_text(dir + "/four"), read_text(t / "four")) << program;
+          shown[i] = quiet ? normalized(output) : final_meter_line(output);
+        }
+        const std::string what = std::string(mode.empty() ? "sftp" : "-O") + (up ? " upload" : " download");
+        if (quiet) {
+          EXPECT_EQ(shown[1], "") << what;
+          EXPECT_EQ(shown[0], "") << what;
+          continue;
+        }
+        EXPECT_EQ(shown[1], shown[0]) << what;
+        EXPECT_TRUE(std::regex_match(shown[1], std::regex("four +100% 4096KB R/s +TT:TT +")))
+            << what << ": [" << shown[1] << "]";
+      }
+    }
   }
 }
