@@ -51,6 +51,10 @@ class Copier {
     exit_code_ = code;
   }
   bool stopped() const { return exit_code_.has_value(); }
+  // fatal(), unless a fatal error already stopped the copy (and said why).
+  void unless_stopped(const std::string& message) {
+    if (!stopped()) fatal(message);
+  }
   void verbose_exec(const std::string& what, const std::string& program, const Operand& at, const std::string& cmd);
   std::optional<SftpPeer> sftp_connect(const Operand& at);
   void sftp_close(SftpPeer& peer);
@@ -90,7 +94,16 @@ std::optional<SftpPeer> Copier::sftp_connect(const Operand& at) {
   guard_child(peer.pid);
   auto session = io::SftpClientSession::start(std::move(proc->to_child), std::move(proc->from_child), so);
   if (!session) {
-    print_error("Connection closed");
+    // As OpenSSH's sftp_init(), a failed start is fatal: exit 255 with only its reason.
+    // A length over the limit is its usual cause, a login script printing to stdout.
+    constexpr std::string_view kTooLong = "SFTP packet length ";
+    const std::string& detail = session.error().detail;
+    if (detail.starts_with(kTooLong)) {
+      print_error("Received message too long " + detail.substr(kTooLong.size()));
+      fatal("Ensure the remote shell produces no output for non-interactive sessions.");
+    } else {
+      fatal("Connection closed");
+    }
     (void)wait_success(peer.pid);
     return std::nullopt;
   }
@@ -164,9 +177,9 @@ void Copier::to_remote() {
     if (!parse_source(o_.operands[i], src)) continue;
     if (src.remote && o_.through_local) {
       if (o_.mode == Mode::kSftp) {
-        if (!dest && !(dest = sftp_connect(target))) return fatal("Unable to open destination connection");
+        if (!dest && !(dest = sftp_connect(target))) return unless_stopped("Unable to open destination connection");
         auto origin = sftp_connect(src);
-        if (!origin) return fatal("Unable to open source connection");
+        if (!origin) return unless_stopped("Unable to open source connection");
         sftp.crossload(*origin->session, *dest->session, src.path, target.path);
         sftp_close(*origin);
         if (sftp.exit_now()) return void(exit_code_ = *sftp.exit_now());
@@ -198,7 +211,7 @@ void Copier::to_remote() {
       }
       if (run_to_completion(argv) != 0) errors_ = errors_ == 0 ? 1 : errors_;
     } else if (o_.mode == Mode::kSftp) {
-      if (!dest && !(dest = sftp_connect(target))) return fatal("Unable to open sftp connection");
+      if (!dest && !(dest = sftp_connect(target))) return unless_stopped("Unable to open sftp connection");
       sftp.upload(*dest->session, o_.operands[i], target.path);
       if (sftp.exit_now()) return void(exit_code_ = *sftp.exit_now());
     } else {
@@ -245,6 +258,7 @@ void Copier::to_local() {
     if (o_.mode == Mode::kSftp) {
       auto peer = sftp_connect(src);
       if (!peer) {
+        if (stopped()) break;
         print_error("sftp connection failed");
         ++errors_;
         continue;
@@ -311,6 +325,7 @@ int run_remote_side(const ScpOptions& o) {
 }  // namespace
 
 int scp_main(const std::vector<std::string>& argv) {
+  if (!argv.empty()) set_program_name(argv[0]);
   ParsedCommandLine parsed = parse_command_line(argv);
   if (parsed.error) {
     const UsageError& e = *parsed.error;

@@ -119,22 +119,30 @@ int main(int argc, char** argv) {
   session_options.requests_in_flight = cl->requests;
   session_options.limit_kbps = cl->limit_kbps;
   session_options.prefetch_working_directory = true;  // "Need cwd" below
+  // SIGCHLD waits until the start is judged: a server that prints garbage is ended by
+  // us, and OpenSSH says only why, not "Connection closed." as well.
+  sigset_t chld, before;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, &before);
   auto session = sshcore::io::SftpClientSession::start(std::move(child->to_child), std::move(child->from_child),
                                                        session_options);
+  // The framer reports a length over the limit as "SFTP packet length N"; OpenSSH
+  // words it for the usual cause, a login script printing to stdout.
+  constexpr std::string_view kTooLong = "SFTP packet length ";
+  const bool too_long = !session && session.error().detail.starts_with(kTooLong);
+  if (!too_long) ::sigprocmask(SIG_SETMASK, &before, nullptr);
   if (!session) {
+    const sshcore::Error& e = session.error();
+    if (too_long)
+      fatal("Received message too long " + e.detail.substr(kTooLong.size()) +
+            "\r\nEnsure the remote shell produces no output for non-interactive sessions.");
     // The pipe's EOF can beat SIGCHLD: give a dying ssh a moment so that the
     // "Connection closed." line comes first, as it does with OpenSSH.
     for (int i = 0; i < 100 && g_server_pid > 1; i++) {
       report_server_exit(SIGCHLD);
       if (g_server_pid > 1) ::usleep(10000);
     }
-    const sshcore::Error& e = session.error();
-    // The framer reports a length over the limit as "SFTP packet length N"; OpenSSH
-    // words it for the usual cause, a login script printing to stdout.
-    constexpr std::string_view kTooLong = "SFTP packet length ";
-    if (e.detail.starts_with(kTooLong))
-      fatal("Received message too long " + e.detail.substr(kTooLong.size()) +
-            "\r\nEnsure the remote shell produces no output for non-interactive sessions.");
     fatal(e.detail.empty() ? "Couldn't initialise connection to server" : e.detail);
   }
   if (!cl->quiet) {
