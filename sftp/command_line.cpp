@@ -2,6 +2,7 @@
 // "1246AafhNpqrvCc:D:i:l:o:s:S:b:B:F:J:P:R:X:", ssh's flags passed through in order.
 #include "command_line.hpp"
 
+#include "sshcore/config/config_lexer.hpp"
 #include "sshcore/io/subprocess.hpp"
 
 #include <cstdlib>
@@ -278,21 +279,12 @@ std::optional<SftpCommandLine> parse_command_line(const std::vector<std::string>
 
   std::vector<std::string> operands(args.begin() + static_cast<std::ptrdiff_t>(index), args.end());
   if (cl.direct_server) {
-    // -D "path args": split at blanks as OpenSSH's argv_split does (no quoting needed here).
-    std::string word;
-    for (char ch : *cl.direct_server + " ") {
-      if (ch == ' ' || ch == '\t') {
-        if (!word.empty()) cl.server_argv.push_back(word);
-        word.clear();
-      } else {
-        word += ch;
-      }
-    }
-    if (cl.server_argv.empty()) return usage();
-    if (!operands.empty()) {
-      // OpenSSH ignores a destination with -D; a path operand is not supported either.
-      if (operands.size() > 2) return usage();
-    }
+    // -D "path args": split as OpenSSH's argv_split(s, 1) does (quotes, escapes, a
+    // '#' word ends it). Operands are ignored with -D, as OpenSSH ignores them.
+    auto words = sshcore::config::split_arguments(*cl.direct_server, true);
+    if (!words) return fatal("Parse -D arguments: invalid format");
+    if (words->empty()) return fatal("No sftp server specified via -D");
+    cl.server_argv = std::move(*words);
     return cl;
   }
   if (operands.empty() || operands.size() > 2) return usage();

@@ -108,6 +108,10 @@ TEST(SftpCommandLine, DirectServer) {
   auto cl = parse_command_line({"-D", "/usr/lib/openssh/sftp-server -e"}, error);
   ASSERT_TRUE(cl);
   EXPECT_EQ(cl->server_argv, (Argv{"/usr/lib/openssh/sftp-server", "-e"}));
+  // argv_split(): quotes and escapes, a '#' word ends the line; operands are ignored.
+  cl = parse_command_line({"-D", "'/opt/my server' -l \"DEBUG1\" a\\ b #-e", "x", "y", "z"}, error);
+  ASSERT_TRUE(cl);
+  EXPECT_EQ(cl->server_argv, (Argv{"/opt/my server", "-l", "DEBUG1", "a b"}));
 }
 
 struct BadLine {
@@ -129,6 +133,9 @@ TEST(SftpCommandLine, ErrorsAsOpenSsh) {
       {{"-X", "foo", "host"}, CommandLineFailure::kFatal, "Invalid -X option"},
       {{"-1", "host"}, CommandLineFailure::kFatal, "SSH protocol v.1 is no longer supported"},
       {{"-b", "a", "-b", "b", "host"}, CommandLineFailure::kFatal, "Batch file already specified."},
+      {{"-D", "'/usr/lib/openssh/sftp-server"}, CommandLineFailure::kFatal, "Parse -D arguments: invalid format"},
+      {{"-D", ""}, CommandLineFailure::kFatal, "No sftp server specified via -D"},
+      {{"-D", "  # only a comment"}, CommandLineFailure::kFatal, "No sftp server specified via -D"},
   };
   for (const auto& c : cases) {
     CommandLineError error{};
