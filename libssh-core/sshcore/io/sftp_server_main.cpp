@@ -299,14 +299,14 @@ int sftp_server_main(std::span<const std::string> argv, const SftpServerContext&
   std::optional<std::string> start_dir;
   if (flags.start_dir) {
     auto tilde = config::tilde_expand(*flags.start_dir, context.home);
-    if (!tilde) {
+    if (!tilde) {  // as OpenSSH's fatal() in tilde_expand_filename()/percent_expand()
       log::error("{}", tilde.error().detail);
-      return 1;
+      return 255;
     }
-    auto expanded = config::expand_tokens(*tilde, {{'d', context.home}, {'u', context.user_name}});
+    auto expanded = config::expand_tokens(*tilde, {{'d', context.home}, {'u', context.user_name}, {'U', std::to_string(context.uid)}});
     if (!expanded) {
       log::error("{}", expanded.error().detail);
-      return 1;
+      return 255;
     }
     start_dir = *expanded;
   }
