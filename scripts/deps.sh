@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ pkg-config make libsodium-dev libssl-dev zlib1g-dev libfmt-dev libseccomp-dev libpam0g-dev libcrypt-dev libedit-dev)
-test_pkgs=(libgtest-dev python3 openssh-client openssh-server procps iproute2 systemd dropbear-bin python3-paramiko putty-tools curl sshfs lftp)
+test_pkgs=(libgtest-dev python3 openssh-client openssh-server procps iproute2 systemd dropbear-bin python3-paramiko putty-tools curl sshfs lftp rsync)
 fuzz_pkgs=(clang libclang-rt-dev)
 bench_pkgs=(libbenchmark-dev openssl openssh-client openssh-server python3)
 demo_pkgs=(openssh-client openssh-server python3)

@@ -295,5 +295,53 @@ TEST_F(SftpOtherPeersTest, CurlLibssh2MatchesOpenSsh) {
   EXPECT_NE(transcripts[1].find("exit 78\n"), std::string::npos) << transcripts[1];   // REMOTE_FILE_NOT_FOUND
 }
 
+// curl's scp:// (libssh2 running `scp -t` and `scp -f` on the server) against Debian's
+// sshd and scp, then against our sshd with our scp first on the PATH: the same exit
+// codes and messages, and every byte, both ways.
+TEST_F(SftpOtherPeersTest, CurlScpMatchesOpenSsh) {
+  const std::string L = local_.path();
+  const std::string bin_dir = std::filesystem::path(our_bin("scp")).parent_path().string();
+  std::string transcripts[2];
+  for (int i = 0; i < 2; ++i) {
+    SCOPED_TRACE(i == 0 ? "Debian's sshd and scp" : "our sshd and scp");
+    std::filesystem::remove_all(remote_);
+    for (std::string name : {"back-zero", "back-one", "back-big"}) std::filesystem::remove(local_ / name);
+    ASSERT_EQ(::mkdir(remote_.c_str(), 0755), 0);
+    ASSERT_EQ(::chown(remote_.c_str(), user_->uid(), user_->gid()), 0);
+    Server s = i == 0 ? start("") : start(our_bin("sftp-server"), "SetEnv PATH=" + bin_dir + ":/usr/bin:/bin\n");
+    std::filesystem::create_directories(putty_home_ / ".ssh");
+    std::filesystem::copy_file(s.known_hosts(), putty_home_ / ".ssh/known_hosts",
+                               std::filesystem::copy_options::overwrite_existing);
+    const std::string url = "scp://" + user_->name() + "@127.0.0.1:" + std::to_string(s.port()) + remote_;
+    const std::vector<std::vector<std::string>> commands = {
+        {"-T", L + "/big", url + "/big"},
+        {"-T", L + "/zero", url + "/zero"},
+        {"-T", L + "/one", url + "/one"},
+        {"-o", L + "/back-big", url + "/big"},
+        {"-o", L + "/back-zero", url + "/zero"},
+        {"-o", L + "/back-one", url + "/one"},
+        {"-o", L + "/back-missing", url + "/missing"},
+        {"-T", L + "/one", url + "/no/such/dir/one"},
+    };
+    for (const auto& args : commands) {
+      std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--key", *keys_ / "id", "--pubkey", *keys_ / "id.pub"};
+      argv.insert(argv.end(), args.begin(), args.end());
+      RunOptions options;
+      options.env["HOME"] = putty_home_.path();
+      options.timeout_seconds = 60;
+      RunResult r = run(argv, options);
+      transcripts[i] += "exit " + std::to_string(r.exit_code) + "\n" + r.out + r.err;
+    }
+    for (std::string name : {"zero", "one", "big"}) {
+      EXPECT_EQ(sha256_of(remote_ + "/" + name), sha256_of(local_ / name)) << name;
+      EXPECT_EQ(sha256_of(local_ / ("back-" + name)), sha256_of(local_ / name)) << name;
+    }
+  }
+  expect_same_lines(transcripts[1], transcripts[0]);
+  // The failures are failures: REMOTE_FILE_NOT_FOUND and UPLOAD_FAILED.
+  EXPECT_NE(transcripts[1].find("exit 78\ncurl: (78) Failed to recv file\n"), std::string::npos) << transcripts[1];
+  EXPECT_NE(transcripts[1].find("exit 25\ncurl: (25) failed to send file\n"), std::string::npos) << transcripts[1];
+}
+
 }  // namespace
 }  // namespace sshpp::test

@@ -7,12 +7,14 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -195,6 +197,38 @@ TEST_F(SshClientInterop, DebianScpAndSftpOverOurSsh) {
   auto s = run({"/usr/bin/sftp", "-S", wrapper, "-P", port_, "-b", "-", "127.0.0.1"}, batch);
   EXPECT_EQ(s.exit_code, 0) << s.err;
   EXPECT_TRUE(read_text(dir_ / "fetched") == payload);
+}
+
+// rsync -e with our ssh, as backups use it: a tree with awkward names, a link, a
+// binary file and a mode, there and back, identical; -v shows the one command string
+// rsync asked for, as OpenSSH's "Sending command:" line.
+TEST_F(SshClientInterop, RsyncOverOurSsh) {
+  const std::string wrapper = dir_ / "ssh-wrapper.sh";
+  std::string fixed;
+  for (const std::string& a : args(sshpp::test::our_bin("ssh"), {})) fixed += "'" + a + "' ";
+  write_text(wrapper, "#!/bin/sh\nexec " + fixed + "\"$@\"\n", 0755);
+  const std::string src = dir_ / "src";
+  std::filesystem::create_directories(src + "/sub/deep");
+  std::string binary(1024 * 1024 + 5, '\0');
+  for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 2654435761u >> 13);
+  write_text(src + "/sub/deep/bin", binary, 0640);
+  write_text(src + "/sp ace", "spaced\n", 0644);
+  write_text(src + "/quo'te", "quoted\n", 0600);
+  ::symlink("sp ace", (src + "/link").c_str());
+  auto there = run({"/usr/bin/rsync", "-a", "-e", wrapper, src + "/", "127.0.0.1:" + (dir_ / "dest") + "/"});
+  ASSERT_EQ(there.exit_code, 0) << there.err;
+  auto back = run({"/usr/bin/rsync", "-a", "-e", wrapper, "127.0.0.1:" + (dir_ / "dest") + "/", dir_ / "back"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  for (const std::string& copy : {dir_ / "dest", dir_ / "back"}) {
+    auto diff = run({"/usr/bin/diff", "-r", "--no-dereference", src, copy});
+    EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+    struct stat st {};
+    ASSERT_EQ(::stat((copy + "/sub/deep/bin").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0640u) << copy;
+  }
+  auto verbose = run({"/usr/bin/rsync", "-a", "-e", wrapper + " -v", src + "/", "127.0.0.1:" + (dir_ / "dest2")});
+  EXPECT_EQ(verbose.exit_code, 0) << verbose.err;
+  EXPECT_NE(verbose.err.find("debug1: Sending command: rsync --server "), std::string::npos) << verbose.err;
 }
 
 TEST_F(SshClientInterop, StdioForwardProxyCommandAndProxyJump) {

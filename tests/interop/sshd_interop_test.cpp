@@ -274,6 +274,21 @@ TEST_F(SshdInteropTest, SftpSubsystemMovesAFile) {
   EXPECT_NE(sshd_->log().find(std::string("subsystem request for sftp by user ") + kUser), std::string::npos);
 }
 
+// A subsystem sshd_config does not name: refused (Debian's ssh says so and exits 255)
+// and logged as OpenSSH's sshd logs it.
+TEST_F(SshdInteropTest, UnknownSubsystemIsRefusedAndLogged) {
+  start("Subsystem sftp /usr/lib/openssh/sftp-server\n");
+  auto r = run({"/usr/bin/ssh", "-s", "-i", dir_ / "id_ed25519", "-p", std::to_string(port_), "-o",
+                "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", target(),
+                "nosuch"});
+  EXPECT_EQ(r.exit_code, 255) << r.err << sshd_->log();
+  EXPECT_NE(r.err.find("subsystem request failed on channel 0"), std::string::npos) << r.err;
+  EXPECT_NE(sshd_->log().find(std::string("subsystem request for nosuch by user ") + kUser +
+                              " failed, subsystem not found"),
+            std::string::npos)
+      << sshd_->log();
+}
+
 TEST_F(SshdInteropTest, PtySessionGetsATerminal) {
   start();
   auto r = run(ssh("ed25519", {"-tt", target(), "tty; test -t 0 && echo interactive; exit 3"}));

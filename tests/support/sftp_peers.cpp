@@ -251,13 +251,13 @@ std::string mask_dates(const std::string& text) {
   return out;
 }
 
-SftpPeerServer SftpPeerServer::start(const std::string& dir, const std::string& subsystem) {
+SftpPeerServer SftpPeerServer::start(const std::string& dir, const std::string& subsystem, const std::string& extra) {
   SftpPeerServer s;
   s.dir = dir;
   if (subsystem.empty()) {
     s.debian = std::make_unique<DebianSshd>(dir, std::string("Subsystem sftp ") + kDebianSftpServer + "\n");
   } else {
-    s.ours = std::make_unique<OurSshd>(dir, "Subsystem sftp " + subsystem + "\n");
+    s.ours = std::make_unique<OurSshd>(dir, "Subsystem sftp " + subsystem + "\n" + extra);
     EXPECT_TRUE(s.ours->listening());
   }
   return s;
@@ -311,8 +311,8 @@ void SftpPeerFixture::SetUp() {
 
 void SftpPeerFixture::TearDown() { std::filesystem::remove_all(remote_); }
 
-SftpPeerServer SftpPeerFixture::start(const std::string& subsystem) {
-  return SftpPeerServer::start(server_dirs_.emplace_back(std::make_unique<TempDir>())->path(), subsystem);
+SftpPeerServer SftpPeerFixture::start(const std::string& subsystem, const std::string& extra) {
+  return SftpPeerServer::start(server_dirs_.emplace_back(std::make_unique<TempDir>())->path(), subsystem, extra);
 }
 
 void SftpPeerFixture::fresh_remote() {

@@ -26,7 +26,8 @@ struct SftpPeerServer {
   std::unique_ptr<DebianSshd> debian;
   std::string dir;
 
-  static SftpPeerServer start(const std::string& dir, const std::string& subsystem);
+  // `extra` is appended to our sshd's configuration (not used for Debian's).
+  static SftpPeerServer start(const std::string& dir, const std::string& subsystem, const std::string& extra = "");
   int port() const { return ours ? ours->port() : debian->port(); }
   std::string log() const { return ours ? ours->log() : debian->log(); }
   std::vector<std::string> host_key_files() const;
@@ -46,7 +47,7 @@ class SftpPeerFixture : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
-  SftpPeerServer start(const std::string& subsystem);
+  SftpPeerServer start(const std::string& subsystem, const std::string& extra = "");
   // An empty user-owned remote_ directory for the next run.
   void fresh_remote();
 
