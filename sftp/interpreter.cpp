@@ -199,7 +199,9 @@ int SftpInterpreter::do_cd(const ParsedCommand& cmd) {
   path = absolute(path);
   auto real = session_.realpath(path);
   if (!real) {
-    print_error("realpath " + path + ": " + error_text(real.error()));
+    // do_realpath_expand(): the server's own text when it sent one, else fx2txt().
+    const std::string& said = session_.last_status_message();
+    print_error("realpath " + path + ": " + (said.empty() ? error_text(real.error()) : said));
     return 1;
   }
   auto attrs = session_.stat(*real);

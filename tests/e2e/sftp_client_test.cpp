@@ -232,6 +232,9 @@ TEST(SftpClient, BatchFailureRules) {
   auto ignored = run_batch(our_bin("sftp"), dir, "-get nope\n@pwd\n");
   EXPECT_EQ(ignored.exit_code, 0);
   EXPECT_EQ(ignored.out, "sftp> -get nope\nRemote working directory: " + dir + "\n");
+  auto quits = run_batch(our_bin("sftp"), dir, "quit\npwd\n");  // nothing after quit runs
+  EXPECT_EQ(quits.exit_code, 0);
+  EXPECT_EQ(quits.out, "sftp> quit\n");
   auto parse_failure = run_batch(our_bin("sftp"), dir, "bogus\npwd\n");
   EXPECT_EQ(parse_failure.exit_code, 1);
   EXPECT_EQ(parse_failure.err, "Invalid command.\r\n");
