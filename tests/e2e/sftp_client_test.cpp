@@ -11,9 +11,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -274,6 +277,62 @@ TEST(SftpClient, DfLikeDebian) {
   EXPECT_EQ(ours.out, theirs.out);
   EXPECT_EQ(ours.err, theirs.err);
   EXPECT_NE(ours.out.find("4.0MB"), std::string::npos) << ours.out;  // df -h of the 4m tmpfs
+}
+
+// The largest READ or WRITE length in a DEBUG1 log of Debian's server, and how many.
+std::pair<std::size_t, std::size_t> request_lengths(const std::string& log) {
+  static const std::regex kRequest(R"((read|write) "[^"]*" \(handle \d+\) off \d+ len (\d+))");
+  std::size_t largest = 0, count = 0;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), kRequest); it != std::sregex_iterator(); ++it, ++count)
+    largest = std::max<std::size_t>(largest, std::stoul((*it)[2]));
+  return {largest, count};
+}
+
+// The transfer flags through the binary, seen in Debian's server's DEBUG1 log: -B and
+// -X buffer= cap every READ and WRITE, -f sends fsync@openssh.com after a put; -N and
+// -q print what Debian's sftp prints; -l slows the transfer to its rate.
+TEST(SftpClient, TransferFlagsThroughTheBinary) {
+  TempDir tmp;
+  std::string dir = tmp / "w";
+  std::filesystem::create_directories(dir);
+  make_file(dir + "/src", 100000);
+  const std::string logged = std::string(kDebianServer) + " -e -l DEBUG1";
+  const std::string batch = "get src got\nput src up\n";
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"-f", "-B", "16384", "-R", "3"},
+        std::vector<std::string>{"-f", "-X", "buffer=16384", "-X", "nrequests=3"}}) {
+    auto r = run_batch(our_bin("sftp"), dir, batch, flags, logged);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto [largest, count] = request_lengths(r.err);
+    EXPECT_EQ(largest, 16384u) << flags[2];
+    EXPECT_GE(count, 14u) << flags[2];  // 100000 bytes are at least 7 requests each way
+    EXPECT_NE(r.err.find("fsync \"" + dir + "/up\""), std::string::npos) << r.err;
+    EXPECT_EQ(sha256(dir + "/got"), sha256(dir + "/src"));
+    EXPECT_EQ(sha256(dir + "/up"), sha256(dir + "/src"));
+  }
+  auto plain = run_batch(our_bin("sftp"), dir, batch, {}, logged);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_GT(request_lengths(plain.err).first, 16384u);
+  EXPECT_EQ(plain.err.find("fsync"), std::string::npos);
+
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"-N"}, std::vector<std::string>{"-q"}, std::vector<std::string>{"-N", "-q"}}) {
+    auto theirs = run_batch(kDebianSftp, dir, batch, flags);
+    auto ours = run_batch(our_bin("sftp"), dir, batch, flags);
+    EXPECT_EQ(ours.exit_code, theirs.exit_code) << flags.back();
+    EXPECT_EQ(ours.out, theirs.out) << flags.back();
+    EXPECT_EQ(ours.err, theirs.err) << flags.back();
+  }
+  EXPECT_NE(run_batch(our_bin("sftp"), dir, batch, {"-N"}).out.find("Fetching " + dir + "/src to got"),
+            std::string::npos);
+
+  // 400 Kbit/s is 50 000 bytes a second: 100 000 bytes each way take about 4 s.
+  auto started = std::chrono::steady_clock::now();
+  auto slow = run_batch(our_bin("sftp"), dir, batch, {"-l", "400"});
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(slow.exit_code, 0) << slow.err;
+  EXPECT_GE(took, std::chrono::milliseconds(3000));
+  EXPECT_EQ(sha256(dir + "/up"), sha256(dir + "/src"));
 }
 
 // get and put of awkward files, checked by hash on both sides.

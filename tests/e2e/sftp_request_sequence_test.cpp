@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -80,6 +81,41 @@ TEST(SftpRequestSequence, ScpDownloadAndUploadAsDebians) {
               run_direct("/usr/bin/scp", {"host:DIR/src", "DIR/down"}));
   expect_same(run_direct(our_bin("scp"), {"DIR/src", "host:DIR/up"}),
               run_direct("/usr/bin/scp", {"DIR/src", "host:DIR/up"}));
+}
+
+// scp's -X buffer= caps every READ and WRITE (the server's log shows each length), and
+// -l (Kbit/s) slows the copy to its rate, through the binary.
+TEST(SftpRequestSequence, ScpBufferAndLimitFlags) {
+  TempDir dir;
+  write_text(dir.path() + "/server", "#!/bin/sh\nexec " + our_bin("sftp-server") + " -e -l DEBUG1\n", 0755);
+  write_text(dir.path() + "/src", std::string(300000, 's'), 0644);
+  static const std::regex kLength(R"((read|write) "[^"]*" \(handle \d+\) off \d+ len (\d+))");
+  for (std::string_view buffer : {"buffer=16384", ""}) {
+    for (const auto& [from, to] : {std::pair{"host:DIR/src", "DIR/down"}, std::pair{"DIR/src", "host:DIR/up"}}) {
+      std::vector<std::string> argv{our_bin("scp"), "-D", dir.path() + "/server"};
+      if (!buffer.empty()) argv.insert(argv.end(), {"-X", std::string(buffer), "-X", "nrequests=3"});
+      argv.insert(argv.end(), {with_dir(from, dir.path()), with_dir(to, dir.path())});
+      auto r = run(argv);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      std::size_t largest = 0, count = 0;
+      for (auto it = std::sregex_iterator(r.err.begin(), r.err.end(), kLength); it != std::sregex_iterator();
+           ++it, ++count)
+        largest = std::max<std::size_t>(largest, std::stoul((*it)[2]));
+      if (buffer.empty()) {
+        EXPECT_GT(largest, 16384u) << from;
+      } else {
+        EXPECT_EQ(largest, 16384u) << from;
+        EXPECT_GE(count, 19u) << from;  // 300000 bytes in pieces of 16384
+      }
+    }
+  }
+  // 800 Kbit/s is 100 000 bytes a second: 300 000 bytes take about 3 s.
+  auto started = std::chrono::steady_clock::now();
+  auto slow = run({our_bin("scp"), "-l", "800", "-D", dir.path() + "/server", "host:" + dir.path() + "/src",
+                   dir.path() + "/slow"});
+  EXPECT_EQ(slow.exit_code, 0) << slow.err;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(2000));
+  EXPECT_EQ(read_text(dir.path() + "/slow"), std::string(300000, 's'));
 }
 
 }  // namespace
