@@ -65,6 +65,31 @@ class SftpOtherPeersTest : public SftpPeerFixture {
                              local_.path());
   }
 
+  // A fresh remote_ and no fetched copies, for the next server.
+  void fresh_remote_and_local() {
+    for (std::string name : {"back-zero", "back-one", "back-big"}) std::filesystem::remove(local_ / name);
+    fresh_remote();
+  }
+
+  // curl with our key against `s` (libssh2 pins the host key from ~/.ssh/known_hosts,
+  // curl's default file): "exit N", then what it printed, for each command.
+  std::string curl_transcript(const Server& s, const std::vector<std::vector<std::string>>& commands) {
+    std::filesystem::create_directories(putty_home_ / ".ssh");
+    std::filesystem::copy_file(s.known_hosts(), putty_home_ / ".ssh/known_hosts",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::string transcript;
+    for (const auto& args : commands) {
+      std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--key", *keys_ / "id", "--pubkey", *keys_ / "id.pub"};
+      argv.insert(argv.end(), args.begin(), args.end());
+      RunOptions options;
+      options.env["HOME"] = putty_home_.path();
+      options.timeout_seconds = 60;
+      RunResult r = run(argv, options);
+      transcript += "exit " + std::to_string(r.exit_code) + "\n" + mask_dates(r.out) + r.err;
+    }
+    return transcript;
+  }
+
   RunResult putty(const std::string& program, const Server& s, std::vector<std::string> args) {
     std::vector<std::string> argv{"/usr/bin/" + program};
     for (const auto& o : putty_options(s.port(), *keys_ / "id.ppk", s.fingerprints())) argv.push_back(o);
@@ -236,17 +261,10 @@ TEST_F(SftpOtherPeersTest, CurlLibssh2MatchesOpenSsh) {
   std::string transcripts[2];
   for (int i = 0; i < 2; ++i) {
     SCOPED_TRACE(i == 0 ? "Debian's sftp-server" : "our sftp-server");
-    std::filesystem::remove_all(remote_);
-    for (std::string name : {"back-zero", "back-one", "back-big"}) std::filesystem::remove(local_ / name);
-    ASSERT_EQ(::mkdir(remote_.c_str(), 0755), 0);
-    ASSERT_EQ(::chown(remote_.c_str(), user_->uid(), user_->gid()), 0);
+    fresh_remote_and_local();
     write_text(remote_ + "/partial", read_text(local_ / "partial"), 0644);
     ASSERT_EQ(::chown((remote_ + "/partial").c_str(), user_->uid(), user_->gid()), 0);
     Server s = start(i == 0 ? "" : our_bin("sftp-server"));
-    // libssh2 checks the host key against ~/.ssh/known_hosts (curl's default file).
-    std::filesystem::create_directories(putty_home_ / ".ssh");
-    std::filesystem::copy_file(s.known_hosts(), putty_home_ / ".ssh/known_hosts",
-                               std::filesystem::copy_options::overwrite_existing);
     const std::string url = "sftp://" + user_->name() + "@127.0.0.1:" + std::to_string(s.port()) + remote_;
     const std::vector<std::vector<std::string>> commands = {
         {"-T", L + "/big", url + "/big"},
@@ -267,15 +285,7 @@ TEST_F(SftpOtherPeersTest, CurlLibssh2MatchesOpenSsh) {
         {"-l", url + "/"},
         {url + "/sub/"},
     };
-    for (const auto& args : commands) {
-      std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--key", *keys_ / "id", "--pubkey", *keys_ / "id.pub"};
-      argv.insert(argv.end(), args.begin(), args.end());
-      RunOptions options;
-      options.env["HOME"] = putty_home_.path();
-      options.timeout_seconds = 60;
-      RunResult r = run(argv, options);
-      transcripts[i] += "exit " + std::to_string(r.exit_code) + "\n" + mask_dates(r.out) + r.err;
-    }
+    transcripts[i] = curl_transcript(s, commands);
     for (std::string name : {"zero", "one", "big"})
       EXPECT_EQ(sha256_of(local_ / ("back-" + name)), sha256_of(local_ / name)) << name;
     EXPECT_EQ(sha256_of(remote_ + "/big"), sha256_of(local_ / "big"));
@@ -304,14 +314,8 @@ TEST_F(SftpOtherPeersTest, CurlScpMatchesOpenSsh) {
   std::string transcripts[2];
   for (int i = 0; i < 2; ++i) {
     SCOPED_TRACE(i == 0 ? "Debian's sshd and scp" : "our sshd and scp");
-    std::filesystem::remove_all(remote_);
-    for (std::string name : {"back-zero", "back-one", "back-big"}) std::filesystem::remove(local_ / name);
-    ASSERT_EQ(::mkdir(remote_.c_str(), 0755), 0);
-    ASSERT_EQ(::chown(remote_.c_str(), user_->uid(), user_->gid()), 0);
+    fresh_remote_and_local();
     Server s = i == 0 ? start("") : start(our_bin("sftp-server"), "SetEnv PATH=" + bin_dir + ":/usr/bin:/bin\n");
-    std::filesystem::create_directories(putty_home_ / ".ssh");
-    std::filesystem::copy_file(s.known_hosts(), putty_home_ / ".ssh/known_hosts",
-                               std::filesystem::copy_options::overwrite_existing);
     const std::string url = "scp://" + user_->name() + "@127.0.0.1:" + std::to_string(s.port()) + remote_;
     const std::vector<std::vector<std::string>> commands = {
         {"-T", L + "/big", url + "/big"},
@@ -323,15 +327,7 @@ TEST_F(SftpOtherPeersTest, CurlScpMatchesOpenSsh) {
         {"-o", L + "/back-missing", url + "/missing"},
         {"-T", L + "/one", url + "/no/such/dir/one"},
     };
-    for (const auto& args : commands) {
-      std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--key", *keys_ / "id", "--pubkey", *keys_ / "id.pub"};
-      argv.insert(argv.end(), args.begin(), args.end());
-      RunOptions options;
-      options.env["HOME"] = putty_home_.path();
-      options.timeout_seconds = 60;
-      RunResult r = run(argv, options);
-      transcripts[i] += "exit " + std::to_string(r.exit_code) + "\n" + r.out + r.err;
-    }
+    transcripts[i] = curl_transcript(s, commands);
     for (std::string name : {"zero", "one", "big"}) {
       EXPECT_EQ(sha256_of(remote_ + "/" + name), sha256_of(local_ / name)) << name;
       EXPECT_EQ(sha256_of(local_ / ("back-" + name)), sha256_of(local_ / name)) << name;
