@@ -42,12 +42,13 @@ struct FileStat {
   mode_t mode = 0;
   time_t mtime = 0;
   bool ok = false;
+  time_t atime = 0;
 };
 
 FileStat stat_of(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return {};
-  return {static_cast<mode_t>(st.st_mode & 07777), st.st_mtime, true};
+  return {static_cast<mode_t>(st.st_mode & 07777), st.st_mtime, true, st.st_atime};
 }
 
 void set_mtime(const std::string& path, time_t t) {
@@ -331,11 +332,13 @@ TEST_F(ScpInterop, PreserveKeepsModeAndTimes) {
     FileStat su = stat_of(t / "up/f");
     EXPECT_EQ(su.mode, 0751u);
     EXPECT_EQ(su.mtime, 1500000000);
+    EXPECT_EQ(su.atime, 1500000000 - 1000);  // as stat() saw it before the file was read
     RunResult d = our_scp(down);
     ASSERT_EQ(d.exit_code, 0) << d.err;
     FileStat sd = stat_of(t / "down/f");
     EXPECT_EQ(sd.mode, 0751u);
     EXPECT_EQ(sd.mtime, 1500000000);
+    EXPECT_EQ(sd.atime, 1500000000 - 1000);
   }
 }
 
