@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "diagnostics.hpp"
 #include "sshcore/apps/scp_protocol.hpp"
 #include "sshcore/io/progress_meter.hpp"
 
@@ -226,8 +227,8 @@ Flow receive_into(LegacyChannel& channel, const std::vector<std::string>& target
   Sink sink(channel, options, mask);
   if (requested && !options.recursive && options.strict_names) {
     auto patterns = proto::requested_name_patterns(*requested);
-    if (!patterns) {
-      std::fprintf(stderr, "scp: could not expand pattern\n");
+    if (!patterns) {  // the caller checks first (scp_main.cpp); kept for other callers
+      print_error("brace_expand: invalid brace pattern \"" + *requested + "\"");
       return Flow::kAbort;
     }
     sink.patterns = std::move(*patterns);

@@ -18,6 +18,7 @@
 #include "scp_options.hpp"
 #include "sftp_transfer.hpp"
 #include "ssh_command.hpp"
+#include "sshcore/apps/scp_protocol.hpp"
 #include "sshcore/io/progress_meter.hpp"
 #include "sshcore/io/sftp_client_session.hpp"
 #include "sshcore/io/subprocess.hpp"
@@ -27,6 +28,12 @@ namespace scp {
 namespace io = sshcore::io;
 
 namespace {
+
+// The line OpenSSH's child prints when exec fails, perror(program): "PROGRAM: why".
+std::string exec_failure_text(const sshcore::Error& e) {
+  constexpr std::string_view kPrefix = "exec: ";  // io::spawn_with_pipes() words it so
+  return e.detail.starts_with(kPrefix) ? e.detail.substr(kPrefix.size()) : e.detail;
+}
 
 // An ssh (or -D server) subprocess with the SFTP session on its pipes.
 struct SftpPeer {
@@ -82,7 +89,9 @@ std::optional<SftpPeer> Copier::sftp_connect(const Operand& at) {
   verbose_exec("program", argv[0], direct ? Operand{true, std::nullopt, at.host, -1, at.path} : at, "sftp");
   auto proc = io::spawn_with_pipes(argv);
   if (!proc) {
-    print_plain(argv[0] + ": " + std::strerror(ENOENT));
+    // OpenSSH's child says perror(ssh_program); the INIT exchange then meets EOF.
+    print_plain(exec_failure_text(proc.error()));
+    fatal("Connection closed");
     return std::nullopt;
   }
   io::SftpSessionOptions so;
@@ -94,15 +103,18 @@ std::optional<SftpPeer> Copier::sftp_connect(const Operand& at) {
   guard_child(peer.pid);
   auto session = io::SftpClientSession::start(std::move(proc->to_child), std::move(proc->from_child), so);
   if (!session) {
-    // As OpenSSH's sftp_init(), a failed start is fatal: exit 255 with only its reason.
-    // A length over the limit is its usual cause, a login script printing to stdout.
-    constexpr std::string_view kTooLong = "SFTP packet length ";
-    const std::string& detail = session.error().detail;
-    if (detail.starts_with(kTooLong)) {
-      print_error("Received message too long " + detail.substr(kTooLong.size()));
-      fatal("Ensure the remote shell produces no output for non-interactive sessions.");
+    // As OpenSSH's sftp_init(): a closed stream or a login script's output is fatal
+    // (exit 255 with only its reason); a wrong reply fails this connection only, and
+    // the caller says so.
+    using Kind = io::SftpStartFailure::Kind;
+    auto why = io::describe_start_failure(session.error());
+    if (why.kind == Kind::kMessageTooLong) {
+      print_error(why.message);
+      fatal(std::string(io::kLoginScriptHint));
+    } else if (why.kind == Kind::kConnectionClosed) {
+      fatal(why.message);
     } else {
-      fatal("Connection closed");
+      print_error(why.message);
     }
     (void)wait_success(peer.pid);
     return std::nullopt;
@@ -123,7 +135,7 @@ std::optional<io::Subprocess> Copier::legacy_connect(const Operand& at, const st
   verbose_exec("program", argv[0], at, command);
   auto proc = io::spawn_with_pipes(argv);
   if (!proc) {
-    print_plain(argv[0] + ": " + std::strerror(ENOENT));
+    print_plain(exec_failure_text(proc.error()));
     return std::nullopt;
   }
   guard_child(proc->pid);
@@ -217,7 +229,10 @@ void Copier::to_remote() {
     } else {
       if (!legacy) {
         legacy = legacy_connect(target, remote_sink_command(scp_command_, target.path));
-        if (!legacy) return void(exit_code_ = 1);
+        if (!legacy) {
+          print_plain("lost connection");  // OpenSSH's response() meets EOF: lostconn()
+          return void(exit_code_ = 1);
+        }
         channel.emplace(legacy->from_child.get(), legacy->to_child.get(), false, o_.limit_kbps);
         bool ok = false;
         if (channel->response(ok) == Flow::kAbort || !ok) return void(exit_code_ = 1);
@@ -267,6 +282,10 @@ void Copier::to_local() {
       sftp_close(*peer);
       continue;
     }
+    // The names the sink will accept come from the request's braces: a pattern that
+    // cannot be expanded is fatal, as OpenSSH's brace_expand() in sink().
+    if (!o_.recursive && !o_.no_strict_names && !sshcore::apps::scp::requested_name_patterns(src.path))
+      return fatal("brace_expand: invalid brace pattern \"" + src.path + "\"");
     auto proc = legacy_connect(src, remote_source_command(scp_command_, src.path));
     if (!proc) {
       ++errors_;

@@ -58,8 +58,7 @@ std::optional<sftp::FileAttributes> stat_or_report(io::SftpClientSession& s, con
 std::optional<std::string> canonical(io::SftpClientSession& s, const std::string& path, const std::string& what) {
   auto real = s.realpath(path);
   if (real) return *real;
-  const std::string& why = s.last_status_message();
-  print_error("realpath " + path + ": " + (why.empty() ? std::string(sftp::status_text(s.last_status())) : why));
+  print_error("realpath " + path + ": " + s.reason_for(real.error()));
   print_error(what + " \"" + path + "\": path canonicalization failed");
   return std::nullopt;
 }
@@ -130,8 +129,7 @@ std::optional<std::string> SftpTransfers::prepare_remote_path(io::SftpClientSess
   auto expanded = s.expand_path(path);
   if (!expanded) {
     // The server's own words ("no such user") when it gave some, as do_realpath_expand().
-    const std::string& why = s.last_status_message();
-    print_error("expand " + path + ": " + (why.empty() ? std::string(sftp::status_text(s.last_status())) : why));
+    print_error("expand " + path + ": " + s.reason_for(expanded.error()));
     return std::nullopt;
   }
   return *expanded;

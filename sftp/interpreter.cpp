@@ -199,9 +199,7 @@ int SftpInterpreter::do_cd(const ParsedCommand& cmd) {
   path = absolute(path);
   auto real = session_.realpath(path);
   if (!real) {
-    // do_realpath_expand(): the server's own text when it sent one, else fx2txt().
-    const std::string& said = session_.last_status_message();
-    print_error("realpath " + path + ": " + (said.empty() ? error_text(real.error()) : said));
+    print_error("realpath " + path + ": " + session_.reason_for(real.error()));  // do_realpath_expand()
     return 1;
   }
   auto attrs = session_.stat(*real);

@@ -99,7 +99,13 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, SIG_IGN);
   auto child = sshcore::io::spawn_with_pipes(cl->server_argv);
-  if (!child) fatal(child.error().detail);
+  if (!child) {
+    // What OpenSSH shows when its child's exec fails: the child's own line, the child
+    // watcher's, then the fatal end of the INIT exchange.
+    std::fprintf(stderr, "%s\n", child.error().detail.c_str());
+    if (!cl->quiet) std::fputs("\rConnection closed.  \n", stderr);
+    fatal("Connection closed");
+  }
   g_server_pid = child->pid;
   g_quiet = cl->quiet ? 1 : 0;
   struct sigaction on_child {};
@@ -119,32 +125,32 @@ int main(int argc, char** argv) {
   session_options.requests_in_flight = cl->requests;
   session_options.limit_kbps = cl->limit_kbps;
   session_options.prefetch_working_directory = true;  // "Need cwd" below
-  // SIGCHLD waits until the start is judged: a server that prints garbage is ended by
-  // us, and OpenSSH says only why, not "Connection closed." as well.
+  // SIGCHLD waits until the start is judged: when the server answered wrongly, we end
+  // the session and OpenSSH says only why, not "Connection closed." as well.
   sigset_t chld, before;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   ::sigprocmask(SIG_BLOCK, &chld, &before);
   auto session = sshcore::io::SftpClientSession::start(std::move(child->to_child), std::move(child->from_child),
                                                        session_options);
-  // The framer reports a length over the limit as "SFTP packet length N"; OpenSSH
-  // words it for the usual cause, a login script printing to stdout.
-  constexpr std::string_view kTooLong = "SFTP packet length ";
-  const bool too_long = !session && session.error().detail.starts_with(kTooLong);
-  if (!too_long) ::sigprocmask(SIG_SETMASK, &before, nullptr);
   if (!session) {
-    const sshcore::Error& e = session.error();
-    if (too_long)
-      fatal("Received message too long " + e.detail.substr(kTooLong.size()) +
-            "\r\nEnsure the remote shell produces no output for non-interactive sessions.");
+    using Kind = sshcore::io::SftpStartFailure::Kind;
+    auto why = sshcore::io::describe_start_failure(session.error());
+    if (why.kind == Kind::kMessageTooLong) fatal(why.message + "\r\n" + std::string(sshcore::io::kLoginScriptHint));
+    if (why.kind == Kind::kBadReply) {
+      std::fprintf(stderr, "%s\r\n", why.message.c_str());
+      fatal("Couldn't initialise connection to server");
+    }
     // The pipe's EOF can beat SIGCHLD: give a dying ssh a moment so that the
     // "Connection closed." line comes first, as it does with OpenSSH.
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
     for (int i = 0; i < 100 && g_server_pid > 1; i++) {
       report_server_exit(SIGCHLD);
       if (g_server_pid > 1) ::usleep(10000);
     }
-    fatal(e.detail.empty() ? "Couldn't initialise connection to server" : e.detail);
+    fatal(why.message);
   }
+  ::sigprocmask(SIG_SETMASK, &before, nullptr);
   if (!cl->quiet) {
     if (cl->direct_server)
       std::fprintf(stderr, "Attached to %s.\n", cl->direct_server->c_str());

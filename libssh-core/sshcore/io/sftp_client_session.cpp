@@ -267,7 +267,11 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
   state->engine.send_init();
   while (!state->engine.server_version()) {
     auto reply = state->engine.next_reply();
-    if (!reply) return fail(state->lost(StatusCode::kBadMessage, reply.error().detail));
+    if (!reply) {
+      Error lost = state->lost(StatusCode::kBadMessage, reply.error().detail);
+      if (reply.error().code == Errc::kTooLarge) lost.code = Errc::kTooLarge;  // describe_start_failure()
+      return fail(std::move(lost));
+    }
     if (*reply) return fail(state->lost(StatusCode::kBadMessage, "Invalid packet back from SSH2_FXP_INIT"));
     if (!state->engine.server_version()) SSH_TRY_VOID(state->pump());
   }
@@ -295,6 +299,18 @@ Result<std::unique_ptr<SftpClientSession>> SftpClientSession::start(Fd to_server
   return std::unique_ptr<SftpClientSession>(new SftpClientSession(std::move(state)));
 }
 
+SftpStartFailure describe_start_failure(const Error& e) {
+  using Kind = SftpStartFailure::Kind;
+  if (e.code == Errc::kTooLarge) {
+    // The framer's detail is "SFTP packet length N".
+    std::string_view length = e.detail;
+    length.remove_prefix(std::min(length.size(), length.rfind(' ') + 1));
+    return {Kind::kMessageTooLong, "Received message too long " + std::string(length)};
+  }
+  if (e.code == Errc::kSystem) return {Kind::kConnectionClosed, "Connection closed"};
+  return {Kind::kBadReply, e.detail};
+}
+
 std::uint32_t SftpClientSession::server_version() const { return state_->version; }
 const std::map<std::string, std::string>& SftpClientSession::extensions() const { return state_->extensions; }
 bool SftpClientSession::has_extension(std::string_view name) const { return state_->has_extension(name); }
@@ -303,7 +319,9 @@ const sftp::Limits& SftpClientSession::limits() {
   return state_->limits;
 }
 sftp::StatusCode SftpClientSession::last_status() const { return state_->last_status; }
-const std::string& SftpClientSession::last_status_message() const { return state_->last_message; }
+std::string SftpClientSession::reason_for(const Error& e) const {
+  return state_->last_message.empty() ? e.detail : state_->last_message;
+}
 bool SftpClientSession::connected() const { return state_->connected; }
 
 void SftpClientSession::close() {

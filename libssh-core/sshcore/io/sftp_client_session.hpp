@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sshcore/apps/sftp/sftp_protocol.hpp"
@@ -61,10 +62,28 @@ struct TransferOptions {
   const volatile std::sig_atomic_t* interrupted = nullptr;
 };
 
+// Why start() failed, the three cases OpenSSH's sftp_init() tells apart.
+struct SftpStartFailure {
+  enum class Kind {
+    kConnectionClosed,  // the server's stream ended (ssh died or could not log in)
+    kMessageTooLong,    // a "length" over the limit: usually a login script's output
+    kBadReply,          // something other than VERSION came back
+  };
+  Kind kind;
+  // kMessageTooLong: OpenSSH's "Received message too long N"; kBadReply: "Invalid
+  // packet back from SSH2_FXP_INIT (type N)"; kConnectionClosed: "Connection closed".
+  std::string message;
+};
+SftpStartFailure describe_start_failure(const Error& e);
+// The line OpenSSH adds to kMessageTooLong.
+inline constexpr std::string_view kLoginScriptHint =
+    "Ensure the remote shell produces no output for non-interactive sessions.";
+
 class SftpClientSession {
  public:
   // Takes ownership of the pipes (to_server: the server's input, from_server: its
   // output), sends INIT and reads VERSION; then asks limits@openssh.com if offered.
+  // A failure is explained by describe_start_failure().
   static Result<std::unique_ptr<SftpClientSession>> start(Fd to_server, Fd from_server,
                                                           const SftpSessionOptions& options = {});
   ~SftpClientSession();
@@ -79,9 +98,11 @@ class SftpClientSession {
   // kBadMessage when the channel itself failed. The Error's detail holds the text to
   // print (status_text() of the code, as OpenSSH's fx2txt()).
   sftp::StatusCode last_status() const;
-  // The text the server sent with that status ("no such user"), "" when none: OpenSSH
-  // prints it, not fx2txt(), when a realpath or expand-path request fails.
-  const std::string& last_status_message() const;
+  // What to print for `e`, the failure of the last call: the text the server sent
+  // with its status ("no such user") when it sent one, else e.detail (fx2txt() of the
+  // status, or why the stream failed). OpenSSH prints the former for realpath and
+  // expand-path failures.
+  std::string reason_for(const Error& e) const;
   // False once the server has gone (EOF, bad packet): every later call fails.
   bool connected() const;
 
