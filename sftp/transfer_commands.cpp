@@ -158,7 +158,8 @@ int SftpInterpreter::download_tree(const std::string& remote, const std::string&
   }
   auto entries = session_.read_directory(remote);
   if (!entries) {
-    print_error("remote readdir(\"" + remote + "\"): " + entries.error().detail);
+    print_error("remote readdir(\"" + remote + "\"): " + entries.error().detail);  // get_handle()
+    print_error("remote readdir \"" + remote + "\" failed");  // download_dir_internal()
     return -1;
   }
   int err = 0;
@@ -181,7 +182,7 @@ int SftpInterpreter::download_tree(const std::string& remote, const std::string&
   if (preserve && attrs->atime && attrs->mtime) {
     timespec times[2] = {{static_cast<time_t>(*attrs->atime), 0}, {static_cast<time_t>(*attrs->mtime), 0}};
     if (::utimensat(AT_FDCWD, local.c_str(), times, 0) == -1)
-      print_error("Can't set times on \"" + local + "\": " + std::strerror(errno));
+      print_error("local set times on \"" + local + "\": " + std::strerror(errno));
   }
   return err;
 }
@@ -217,7 +218,7 @@ int SftpInterpreter::upload_tree(const std::string& local, const std::string& re
   }
   DIR* dir = ::opendir(local.c_str());
   if (dir == nullptr) {
-    print_error("Failed to open dir \"" + local + "\": " + std::strerror(errno));
+    print_error("local opendir \"" + local + "\": " + std::strerror(errno));
     return -1;
   }
   std::vector<std::string> names;
@@ -292,8 +293,9 @@ int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
     if (is_dir && recursive) {
       // As OpenSSH's download_dir(): the walk starts from the canonical path, so a
       // symlink to a directory is retrieved under its target's name.
-      auto canonical = session_.realpath(m.path);
+      auto canonical = session_.realpath(shown);
       if (!canonical) {
+        print_error("realpath " + shown + ": " + session_.reason_for(canonical.error()));
         print_error("download \"" + shown + "\": path canonicalization failed");
         err = -1;
       } else if (download_tree(*canonical, abs_dst, preserve, resume, fsync, 0) == -1) {
@@ -361,6 +363,7 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
     if (S_ISDIR(sb.st_mode) && recursive) {
       auto canonical = session_.realpath(abs_dst);  // as OpenSSH's upload_dir()
       if (!canonical) {
+        print_error("realpath " + abs_dst + ": " + session_.reason_for(canonical.error()));
         print_error("upload \"" + abs_dst + "\": path canonicalization failed");
         err = -1;
       } else if (upload_tree(path, *canonical, preserve, resume, fsync, 0) == -1) {

@@ -134,6 +134,13 @@ const char* kEveryCommand =
     "ls -l sub/d*\n"
     "get -r sub/dl dlcopy\n"
     "-get -r sub/dangle\n"
+    "-ls -l sub/g/\n"
+    "-rm sub/g/\n"
+    "-rm sub/dl/\n"
+    "ls -l sub/dl/\n"
+    "-get sub/ln/\n"
+    "ls -1 s*/\n"
+    "-put -r sub nodir/deeper\n"
     "cd sub\n"
     "pwd\n"
     "get -r deep\n"
@@ -188,6 +195,9 @@ TEST_P(SftpEveryCommand, MatchesDebianSftp) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/sub2/dl"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/lsub/ln"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/lsub/deep/f"));
+  // A trailing '/' names a directory only: "rm file/" and "rm dirlink/" removed nothing.
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir + "/sub/g"));
+  EXPECT_TRUE(std::filesystem::is_symlink(dir + "/sub/dl"));
   // A link named on the command line is followed, as its target.
   EXPECT_EQ(sha256(dir + "/gotlink"), sha256(dir + "/a.txt"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/dlcopy/f"));
@@ -277,6 +287,42 @@ TEST(SftpClient, DfLikeDebian) {
   EXPECT_EQ(ours.out, theirs.out);
   EXPECT_EQ(ours.err, theirs.err);
   EXPECT_NE(ours.out.find("4.0MB"), std::string::npos) << ours.out;  // df -h of the 4m tmpfs
+}
+
+// A directory inside a tree that cannot be opened, on either side: as an unprivileged
+// user (root reads everything), the same messages as Debian's sftp, and the rest of
+// the tree still copied.
+TEST(SftpClient, UnreadableDirectoriesInTreesLikeDebian) {
+  TempDir tmp;
+  const std::string dir = tmp / "w";
+  const uid_t nobody = 65534;
+  for (const std::string& d : {dir, dir + "/t", dir + "/t/ok"}) std::filesystem::create_directories(d);
+  make_file(dir + "/t/ok/f", 10);
+  std::filesystem::create_directories(dir + "/t/closed");
+  ASSERT_EQ(::chmod(tmp.path().c_str(), 0755), 0);
+  run({"/bin/chown", "-R", std::to_string(nobody) + ":" + std::to_string(nobody), dir});
+  ASSERT_EQ(::chmod((dir + "/t/closed").c_str(), 0), 0);
+  auto as_nobody = [&](const std::string& program, const std::string& out_dir) {
+    write_text(tmp / "batch", "-get -r t " + out_dir + "-get\n-put -r t " + out_dir + "-put\n", 0644);
+    RunOptions options;
+    options.cwd = dir;
+    return run({"/usr/bin/setpriv", "--reuid", std::to_string(nobody), "--regid", std::to_string(nobody),
+                "--clear-groups", program, "-D", kDebianServer, "-b", tmp / "batch"},
+               options);
+  };
+  auto theirs = as_nobody(kDebianSftp, "theirs");
+  auto ours = as_nobody(our_bin("sftp"), "ours");
+  EXPECT_EQ(ours.exit_code, theirs.exit_code);
+  auto mine = [](std::string text) {
+    for (std::size_t at; (at = text.find("ours-")) != std::string::npos;) text.replace(at, 4, "theirs");
+    return text;
+  };
+  EXPECT_EQ(mine(ours.out), theirs.out);
+  EXPECT_EQ(mine(ours.err), theirs.err);
+  EXPECT_NE(ours.err.find("remote readdir \"" + dir + "/t/closed\" failed"), std::string::npos) << ours.err;
+  EXPECT_NE(ours.err.find("local opendir \"t/closed\": Permission denied"), std::string::npos) << ours.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/ours-get/ok/f"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/ours-put/ok/f"));
 }
 
 // The largest READ or WRITE length in a DEBUG1 log of Debian's server, and how many.

@@ -48,6 +48,11 @@ std::string join(const std::string& dir, const std::string& name) {
   return dir + "/" + name;
 }
 
+// A pattern ending in '/' only matches directories (and links to them), and the match
+// keeps the '/': glob2() looks the path up with it, so the server resolves it as a
+// directory. "rm file/" then fails as OpenSSH's does instead of removing "file".
+bool wants_directory(const std::string& pattern) { return pattern.size() > 1 && pattern.back() == '/'; }
+
 }  // namespace
 
 bool has_glob_metacharacters(std::string_view s) {
@@ -66,6 +71,7 @@ std::optional<std::string> remote_glob_literal(const std::string& pattern) {
   std::string path = pattern[0] == '/' ? "/" : "";
   for (const std::string& component : split_components(pattern)) path = join(path, unescape(component));
   if (path.empty()) return std::nullopt;
+  if (wants_directory(pattern) && path != "/") path += '/';
   return path;
 }
 
@@ -97,6 +103,10 @@ Result<std::vector<RemoteGlobMatch>> remote_glob(SftpClientSession& session, con
   }
   for (Candidate& c : current) {
     if (c.path.empty()) continue;
+    if (wants_directory(pattern) && c.path != "/") {
+      c.path += '/';
+      c.attrs.reset();  // READDIR's attributes are the name's, not "name/"'s
+    }
     if (!c.attrs) {
       auto attrs = session.lstat(c.path);
       if (!attrs) {
