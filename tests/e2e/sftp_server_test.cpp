@@ -314,7 +314,8 @@ TEST(SftpServerE2e, StartDirectoryTokensAsDebian) {
   std::filesystem::create_directories(dir.path() + pw->pw_dir);
   std::filesystem::create_directories(dir.path() + "/" + std::to_string(::getuid()));
   for (const std::string& start :
-       {dir.path() + "/%u", dir.path() + "%d", dir.path() + "/%U", std::string("~"), std::string("~/")}) {
+       {dir.path() + "/%u", dir.path() + "%d", dir.path() + "/%U", std::string("~"), std::string("~/"),
+        "~" + std::string(pw->pw_name), "~" + std::string(pw->pw_name) + "/"}) {
     auto ours = run_batch(our_bin("sftp-server") + " -e -d " + start, "/", "pwd\n");
     auto debian = run_batch(std::string(kDebianServer) + " -e -d " + start, "/", "pwd\n");
     EXPECT_EQ(ours.exit_code, debian.exit_code) << start;

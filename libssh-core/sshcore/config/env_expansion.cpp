@@ -1,5 +1,7 @@
 #include "sshcore/config/env_expansion.hpp"
 
+#include <algorithm>
+
 namespace sshcore::config {
 
 Result<std::string> dollar_expand(std::string_view text, const EnvLookup& env) {
@@ -25,13 +27,16 @@ Result<std::string> dollar_expand(std::string_view text, const EnvLookup& env) {
   return out;
 }
 
-Result<std::string> tilde_expand(std::string_view path, std::string_view home) {
+Result<std::string> tilde_expand(std::string_view path, std::string_view home, const HomeLookup& home_of) {
   if (path.empty() || path[0] != '~') return std::string(path);
-  if (path.size() > 1 && path[1] != '/') {
-    return fail(Errc::kInvalidArgument, "No such user for " + std::string(path));
-  }
+  const std::size_t slash = std::min(path.find('/'), path.size());
   std::string out(home);
-  const std::string_view rest = path.substr(1);
+  if (slash > 1) {
+    std::optional<std::string> theirs = home_of ? home_of(path.substr(1, slash - 1)) : std::nullopt;
+    if (!theirs) return fail(Errc::kInvalidArgument, "No such user for " + std::string(path));
+    out = std::move(*theirs);
+  }
+  const std::string_view rest = path.substr(slash);
   if (!rest.empty()) {
     while (!out.empty() && out.back() == '/') out.pop_back();
     out += rest;

@@ -20,8 +20,12 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // "env var ${NAME} has no value", "unterminated variable reference".
 Result<std::string> dollar_expand(std::string_view text, const EnvLookup& env);
 
-// "~" or "~/x" becomes home (+ "/x"). "~user/..." needs a passwd lookup the core does not
-// do: it fails with "No such user for ~user/...".
-Result<std::string> tilde_expand(std::string_view path, std::string_view home);
+// A user's home directory from the passwd database (injected: the core does no lookups).
+using HomeLookup = std::function<std::optional<std::string>(std::string_view user)>;
+
+// "~" or "~/x" becomes home (+ "/x"); "~user" or "~user/x" the user's home (+ "/x")
+// when `home_of` is given and knows the user. Otherwise it fails with "No such user
+// for ~user/...".
+Result<std::string> tilde_expand(std::string_view path, std::string_view home, const HomeLookup& home_of = {});
 
 }  // namespace sshcore::config

@@ -1,6 +1,7 @@
 #include "sshcore/io/sftp_server_main.hpp"
 
 #include <poll.h>
+#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -298,12 +299,18 @@ int sftp_server_main(std::span<const std::string> argv, const SftpServerContext&
 
   std::optional<std::string> start_dir;
   if (flags.start_dir) {
-    auto tilde = config::tilde_expand(*flags.start_dir, context.home);
+    // ~user as OpenSSH's tilde_expand_filename(): that user's home from passwd.
+    auto home_of = [](std::string_view user) -> std::optional<std::string> {
+      const struct passwd* pw = ::getpwnam(std::string(user).c_str());
+      return pw != nullptr ? std::optional<std::string>(pw->pw_dir) : std::nullopt;
+    };
+    auto tilde = config::tilde_expand(*flags.start_dir, context.home, home_of);
     if (!tilde) {  // as OpenSSH's fatal() in tilde_expand_filename()/percent_expand()
       log::error("{}", tilde.error().detail);
       return 255;
     }
-    auto expanded = config::expand_tokens(*tilde, {{'d', context.home}, {'u', context.user_name}, {'U', std::to_string(context.uid)}});
+    auto expanded = config::expand_tokens(
+        *tilde, {{'d', context.home}, {'u', context.user_name}, {'U', std::to_string(context.uid)}});
     if (!expanded) {
       log::error("{}", expanded.error().detail);
       return 255;

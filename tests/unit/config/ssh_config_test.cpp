@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ssh_config_fixture.hpp"
+#include "sshcore/config/env_expansion.hpp"
 #include "sshcore/config/ssh_keywords.hpp"
 
 namespace {
@@ -417,6 +418,21 @@ TEST(SshTokens, EachKeywordGroupAcceptsItsTokens) {
   EXPECT_EQ(expand("${NOPE}/k", {.dollars = true}).error().detail, "env var ${NOPE} has no value");
   EXPECT_EQ(expand("~bob/k", {.tilde = true}).error().detail, "No such user for ~bob/k");
   EXPECT_EQ(expand("50%", {}).error().detail, "invalid format");
+}
+
+// ~user with a passwd lookup given (sftp-server -d does): that user's home.
+TEST(SshTokens, TildeUserWithALookup) {
+  auto home_of = [](std::string_view user) -> std::optional<std::string> {
+    if (user == "bob") return "/home/bob/";
+    return std::nullopt;
+  };
+  using sshcore::config::tilde_expand;
+  EXPECT_EQ(*tilde_expand("~bob", "/home/alice", home_of), "/home/bob/");
+  EXPECT_EQ(*tilde_expand("~bob/k", "/home/alice", home_of), "/home/bob/k");
+  EXPECT_EQ(*tilde_expand("~/k", "/home/alice", home_of), "/home/alice/k");
+  EXPECT_EQ(*tilde_expand("~", "/home/alice", home_of), "/home/alice");
+  EXPECT_EQ(tilde_expand("~carol/k", "/home/alice", home_of).error().detail, "No such user for ~carol/k");
+  EXPECT_EQ(tilde_expand("~bob/k", "/home/alice").error().detail, "No such user for ~bob/k");  // no lookup
 }
 
 TEST(SshTokens, DumpShowsOpenSshShape) {
