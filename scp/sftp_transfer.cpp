@@ -359,7 +359,7 @@ void SftpTransfers::download(io::SftpClientSession& from, const std::string& src
     std::string abs_dst = dst_is_dir ? path_append(dst, base_name(m.path)) : dst;
     bool ok = false;
     if (is_dir(m.attrs) && o_.recursive) {
-      auto canon = canonical(from, m.path, "download");
+      auto canon = canonical(from, glob_marked(m), "download");
       ok = canon && download_dir(from, *canon, abs_dst, m.attrs, 0);
     } else {
       ok = download_file(from, glob_marked(m), abs_dst);
@@ -476,7 +476,7 @@ void SftpTransfers::crossload(io::SftpClientSession& from, io::SftpClientSession
     std::string abs_dst = target_is_dir ? path_append(*target, base_name(m.path)) : *target;
     bool ok = false;
     if (is_dir(m.attrs) && o_.recursive) {
-      auto canon = canonical(from, m.path, "crossload");
+      auto canon = canonical(from, glob_marked(m), "crossload");
       ok = canon && crossload_dir(from, to, *canon, abs_dst, m.attrs, 0);
     } else {
       ok = crossload_file(from, to, glob_marked(m), abs_dst);
