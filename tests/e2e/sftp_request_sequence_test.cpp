@@ -13,6 +13,7 @@
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/transfer_output.hpp"
 
 namespace sshpp::test {
 namespace {
@@ -89,7 +90,6 @@ TEST(SftpRequestSequence, ScpBufferAndLimitFlags) {
   TempDir dir;
   write_text(dir.path() + "/server", "#!/bin/sh\nexec " + our_bin("sftp-server") + " -e -l DEBUG1\n", 0755);
   write_text(dir.path() + "/src", std::string(300000, 's'), 0644);
-  static const std::regex kLength(R"((read|write) "[^"]*" \(handle \d+\) off \d+ len (\d+))");
   for (std::string_view buffer : {"buffer=16384", ""}) {
     for (const auto& [from, to] : {std::pair{"host:DIR/src", "DIR/down"}, std::pair{"DIR/src", "host:DIR/up"}}) {
       std::vector<std::string> argv{our_bin("scp"), "-D", dir.path() + "/server"};
@@ -97,10 +97,7 @@ TEST(SftpRequestSequence, ScpBufferAndLimitFlags) {
       argv.insert(argv.end(), {with_dir(from, dir.path()), with_dir(to, dir.path())});
       auto r = run(argv);
       ASSERT_EQ(r.exit_code, 0) << r.err;
-      std::size_t largest = 0, count = 0;
-      for (auto it = std::sregex_iterator(r.err.begin(), r.err.end(), kLength); it != std::sregex_iterator();
-           ++it, ++count)
-        largest = std::max<std::size_t>(largest, std::stoul((*it)[2]));
+      auto [largest, count] = sftp_request_lengths(r.err);
       if (buffer.empty()) {
         EXPECT_GT(largest, 16384u) << from;
       } else {

@@ -25,6 +25,7 @@
 #include "support/process.hpp"
 #include "support/pty_session.hpp"
 #include "support/temp_dir.hpp"
+#include "support/transfer_output.hpp"
 #include "support/transport_driver.hpp"
 
 using namespace sshpp::test;
@@ -63,18 +64,6 @@ const std::string kDebianScp = "/usr/bin/scp";
 // stderr with `program`'s own name at the start of a line ("/usr/bin/scp: ", as
 // OpenSSH's log names argv[0]) made "scp: ", so that two programs' lines compare;
 // without the "debug1: " lines Debian's sshd (LogLevel DEBUG1) sends its sessions.
-std::string normalized(const std::string& err, const std::string& program = "scp") {
-  std::string out;
-  for (std::size_t at = 0; at < err.size();) {
-    std::size_t end = err.find('\n', at);
-    end = end == std::string::npos ? err.size() : end + 1;
-    std::string line = err.substr(at, end - at);
-    if (line.starts_with(program + ": ")) line = "scp: " + line.substr(program.size() + 2);
-    if (!line.starts_with("debug1: ")) out += line;
-    at = end;
-  }
-  return out;
-}
 
 // What a copy left in `dir`: every entry with its type as lstat sees it (f, d, l),
 // then the sha256 of every regular file.
@@ -196,7 +185,7 @@ class ScpInterop : public ::testing::Test {
   // comparing ours with Debian's.
   static std::string transcript(const std::string& program, int port, const std::vector<std::string>& args) {
     RunResult r = run(scp_argv(program, port, args));
-    return "exit " + std::to_string(r.exit_code) + "\n" + normalized(r.err, program);
+    return "exit " + std::to_string(r.exit_code) + "\n" + scp_messages(r.err, program);
   }
   // Our sshd on the server side throughout: its sftp-server, and our scp first on the
   // PATH of its sessions for -O. Logs in as this user with the test key.
@@ -605,7 +594,7 @@ TEST_F(ScpInterop, LegacyRemoteGlobIsCheckedLikeDebian) {
       RunOptions env;
       env.env["SERVED"] = t / ("d/" + lie.served);
       RunResult r = run(argv, env);
-      said[i] = "exit " + std::to_string(r.exit_code) + "\n" + normalized(r.err, program);
+      said[i] = "exit " + std::to_string(r.exit_code) + "\n" + scp_messages(r.err, program);
       listing[i] = tree_listing(out.path());
     }
     const std::string what = lie.asked + " <- " + lie.served + " " + lie.flag;
@@ -764,7 +753,7 @@ TEST_F(ScpInterop, ProgressMeterOnATerminalLikeDebian) {
           std::string output;
           EXPECT_EQ(in_pty(program, args, output), 0) << program << "\n" << output;
           EXPECT_EQ(read_text(dir + "/four"), read_text(t / "four")) << program;
-          shown[i] = quiet ? normalized(output) : final_meter_line(output);
+          shown[i] = quiet ? scp_messages(output, "scp") : final_meter_line(output);
         }
         const std::string what = std::string(mode.empty() ? "sftp" : "-O") + (up ? " upload" : " download");
         if (quiet) {

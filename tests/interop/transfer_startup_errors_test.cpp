@@ -10,16 +10,11 @@
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/transfer_output.hpp"
 
 namespace sshpp::test {
 namespace {
 
-// scp names itself by argv[0] as started ("/usr/bin/scp: ..."); compare without it.
-std::string without_program(std::string text, const std::string& program) {
-  for (std::size_t at = 0; (at = text.find(program + ": ", at)) != std::string::npos;)
-    text.replace(at, program.size(), "scp");
-  return text;
-}
 
 class TransferStartupErrors : public ::testing::Test {
  protected:
@@ -40,7 +35,7 @@ class TransferStartupErrors : public ::testing::Test {
     auto theirs = run(theirs_argv);
     auto ours = run(ours_argv);
     EXPECT_EQ(ours.exit_code, theirs.exit_code) << args.back();
-    EXPECT_EQ(without_program(ours.err, our_bin("scp")), without_program(theirs.err, "/usr/bin/scp")) << args.back();
+    EXPECT_EQ(scp_messages(ours.err, our_bin("scp")), scp_messages(theirs.err, "/usr/bin/scp")) << args.back();
     EXPECT_EQ(ours.out, theirs.out);
   }
 
