@@ -1,7 +1,8 @@
 // Our ssh against Debian's OpenSSH 9.2: sshd as the server (public keys of every type, exit
-// codes, 50 MiB each way, stdin EOF, known_hosts flows, password through SSH_ASKPASS, a pty
-// session with a resize and ~.), and Debian's own ssh as the reference for "-G" output and
-// for what is printed on stderr in the same situations.
+// codes, 50 MiB each way, stdin EOF, scp/sftp/rsync over it, forwarding, known_hosts flows,
+// password through SSH_ASKPASS, a pty session with a resize and ~.), and Debian's own ssh
+// as the reference for what is printed on stderr in the same situations (its "-G" output
+// is compared in ssh_client_dump_interop_test.cpp).
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
