@@ -10,7 +10,6 @@
 #include <cstring>
 #include <memory>
 
-#include "diagnostics.hpp"
 #include "sshcore/apps/scp_protocol.hpp"
 #include "sshcore/io/progress_meter.hpp"
 
@@ -216,8 +215,15 @@ Flow Sink::receive_file(const proto::Record& rec, const std::string& np, bool ex
 
 }  // namespace
 
+std::optional<std::vector<std::string>> accepted_names(const std::string& requested, const SinkOptions& options) {
+  if (options.recursive || !options.strict_names) return std::vector<std::string>{};
+  auto patterns = proto::requested_name_patterns(requested);
+  if (!patterns) return std::nullopt;
+  return std::move(*patterns);
+}
+
 Flow receive_into(LegacyChannel& channel, const std::vector<std::string>& targets,
-                  const std::optional<std::string>& requested, const SinkOptions& options) {
+                  std::vector<std::string> accepted, const SinkOptions& options) {
   mode_t mask = ::umask(0);
   if (!options.preserve) ::umask(mask);
   if (targets.size() != 1) {
@@ -225,14 +231,7 @@ Flow receive_into(LegacyChannel& channel, const std::vector<std::string>& target
     return Flow::kAbort;
   }
   Sink sink(channel, options, mask);
-  if (requested && !options.recursive && options.strict_names) {
-    auto patterns = proto::requested_name_patterns(*requested);
-    if (!patterns) {  // the caller checks first (scp_main.cpp); kept for other callers
-      print_error("brace_expand: invalid brace pattern \"" + *requested + "\"");
-      return Flow::kAbort;
-    }
-    sink.patterns = std::move(*patterns);
-  }
+  sink.patterns = std::move(accepted);
   return sink.run(targets.front(), 0);
 }
 

@@ -19,11 +19,16 @@ struct SinkOptions {
   bool strict_names = true;                 // off with -T
 };
 
-// Receives into `targets` (exactly one; more is "ambiguous target"). `requested` is
-// the remote path asked for (client side): received names must match its last
-// component unless -r or -T. Returns kAbort where OpenSSH exits (protocol error,
-// fatal message from the peer, lost connection); errors are counted on `channel`.
+// The names a download of `requested` may receive (client side): OpenSSH's
+// brace_expand() of it, empty (any name) with -r or -T. nullopt when the braces do not
+// expand, which OpenSSH's sink() treats as fatal.
+std::optional<std::vector<std::string>> accepted_names(const std::string& requested, const SinkOptions& options);
+
+// Receives into `targets` (exactly one; more is "ambiguous target"); each received
+// name must match one of `accepted` unless it is empty. Returns kAbort where OpenSSH
+// exits (protocol error, fatal message from the peer, lost connection); errors are
+// counted on `channel`.
 Flow receive_into(LegacyChannel& channel, const std::vector<std::string>& targets,
-                  const std::optional<std::string>& requested, const SinkOptions& options);
+                  std::vector<std::string> accepted, const SinkOptions& options);
 
 }  // namespace scp

@@ -18,7 +18,6 @@
 #include "scp_options.hpp"
 #include "sftp_transfer.hpp"
 #include "ssh_command.hpp"
-#include "sshcore/apps/scp_protocol.hpp"
 #include "sshcore/io/progress_meter.hpp"
 #include "sshcore/io/sftp_client_session.hpp"
 #include "sshcore/io/subprocess.hpp"
@@ -282,17 +281,16 @@ void Copier::to_local() {
       sftp_close(*peer);
       continue;
     }
-    // The names the sink will accept come from the request's braces: a pattern that
-    // cannot be expanded is fatal, as OpenSSH's brace_expand() in sink().
-    if (!o_.recursive && !o_.no_strict_names && !sshcore::apps::scp::requested_name_patterns(src.path))
-      return fatal("brace_expand: invalid brace pattern \"" + src.path + "\"");
+    // A request whose braces do not expand is fatal, as OpenSSH's brace_expand() in sink().
+    auto accepted = accepted_names(src.path, sink_options);
+    if (!accepted) return fatal("brace_expand: invalid brace pattern \"" + src.path + "\"");
     auto proc = legacy_connect(src, remote_source_command(scp_command_, src.path));
     if (!proc) {
       ++errors_;
       continue;
     }
     LegacyChannel channel(proc->from_child.get(), proc->to_child.get(), false, o_.limit_kbps);
-    Flow f = receive_into(channel, {target}, src.path, sink_options);
+    Flow f = receive_into(channel, {target}, std::move(*accepted), sink_options);
     errors_ += channel.errors();
     proc->from_child.reset();
     proc->to_child.reset();
@@ -337,7 +335,7 @@ int run_remote_side(const ScpOptions& o) {
     return channel.errors() != 0 ? 1 : 0;
   }
   SinkOptions si{o.recursive, o.preserve, o.verbose > 0, false, o.target_should_be_directory, !o.no_strict_names};
-  if (receive_into(channel, o.operands, std::nullopt, si) == Flow::kAbort) return 1;
+  if (receive_into(channel, o.operands, {}, si) == Flow::kAbort) return 1;
   return channel.errors() != 0 ? 1 : 0;
 }
 

@@ -53,6 +53,9 @@ void suspend_server_then_self(int signo) {
   errno = saved;
 }
 
+// What OpenSSH's sigchld_handler() writes when ssh dies under us.
+constexpr char kServerGone[] = "\rConnection closed.  \n";
+
 // OpenSSH's sigchld_handler(): say so at once when ssh dies under us.
 void report_server_exit(int) {
   int saved = errno;
@@ -60,8 +63,7 @@ void report_server_exit(int) {
   while ((pid = ::waitpid(g_server_pid, nullptr, WNOHANG)) == -1 && errno == EINTR) {
   }
   if (pid == g_server_pid && g_server_pid > 1) {
-    static const char kMessage[] = "\rConnection closed.  \n";
-    if (g_quiet == 0) (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    if (g_quiet == 0) (void)!::write(STDERR_FILENO, kServerGone, sizeof kServerGone - 1);
     g_server_pid = -1;
   }
   errno = saved;
@@ -103,7 +105,7 @@ int main(int argc, char** argv) {
     // What OpenSSH shows when its child's exec fails: the child's own line, the child
     // watcher's, then the fatal end of the INIT exchange.
     std::fprintf(stderr, "%s\n", child.error().detail.c_str());
-    if (!cl->quiet) std::fputs("\rConnection closed.  \n", stderr);
+    if (!cl->quiet) std::fputs(kServerGone, stderr);
     fatal("Connection closed");
   }
   g_server_pid = child->pid;

@@ -30,6 +30,17 @@ bool local_is_dir(const std::string& path) {
   return ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+// OpenSSH's download_dir() and upload_dir() walk from the server's canonical path;
+// when REALPATH fails they say why and which walk gave up. `walk`: "download", "upload".
+std::optional<std::string> canonical_path(sshcore::io::SftpClientSession& session, const std::string& path,
+                                          const std::string& walk) {
+  auto real = session.realpath(path);
+  if (real) return std::move(*real);
+  print_error("realpath " + path + ": " + session.reason_for(real.error()));
+  print_error(walk + " \"" + path + "\": path canonicalization failed");
+  return std::nullopt;
+}
+
 // glob(3) with GLOB_NOCHECK|GLOB_MARK: directories end in '/', no match yields the pattern.
 std::vector<std::string> local_glob(const std::string& pattern) {
   glob_t g{};
@@ -291,16 +302,9 @@ int SftpInterpreter::do_get(const ParsedCommand& cmd, bool resume) {
       abs_dst = filename;
     if (!options_.quiet) print_out((resume ? "Resuming " : "Fetching ") + shown + " to " + abs_dst + "\n");
     if (is_dir && recursive) {
-      // As OpenSSH's download_dir(): the walk starts from the canonical path, so a
-      // symlink to a directory is retrieved under its target's name.
-      auto canonical = session_.realpath(shown);
-      if (!canonical) {
-        print_error("realpath " + shown + ": " + session_.reason_for(canonical.error()));
-        print_error("download \"" + shown + "\": path canonicalization failed");
-        err = -1;
-      } else if (download_tree(*canonical, abs_dst, preserve, resume, fsync, 0) == -1) {
-        err = -1;
-      }
+      // From the canonical path: a symlink to a directory is retrieved under its target's name.
+      auto canonical = canonical_path(session_, shown, "download");
+      if (!canonical || download_tree(*canonical, abs_dst, preserve, resume, fsync, 0) == -1) err = -1;
     } else if (m.attrs.is_symlink()) {
       // A dangling link (the glob could not follow it): OpenSSH's do_download() stats it.
       auto target = session_.stat(m.path);
@@ -361,14 +365,8 @@ int SftpInterpreter::do_put(const ParsedCommand& cmd, bool resume) {
     if (!options_.quiet)
       print_out((resume ? "Resuming upload of " : "Uploading ") + path + " to " + abs_dst + "\n");
     if (S_ISDIR(sb.st_mode) && recursive) {
-      auto canonical = session_.realpath(abs_dst);  // as OpenSSH's upload_dir()
-      if (!canonical) {
-        print_error("realpath " + abs_dst + ": " + session_.reason_for(canonical.error()));
-        print_error("upload \"" + abs_dst + "\": path canonicalization failed");
-        err = -1;
-      } else if (upload_tree(path, *canonical, preserve, resume, fsync, 0) == -1) {
-        err = -1;
-      }
+      auto canonical = canonical_path(session_, abs_dst, "upload");
+      if (!canonical || upload_tree(path, *canonical, preserve, resume, fsync, 0) == -1) err = -1;
     } else if (upload_one(path, abs_dst, preserve, resume, fsync) ==
                -1) {
       err = -1;

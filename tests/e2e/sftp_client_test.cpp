@@ -11,12 +11,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 

@@ -13,14 +13,10 @@
 
 namespace {
 
-using sshpp::test::read_text;
 using sshpp::test::run;
-using sshpp::test::RunOptions;
-using sshpp::test::RunResult;
 using sshpp::test::write_text;
 
 constexpr const char* kDebianSsh = "/usr/bin/ssh";
-
 
 // The lines whose defaults legitimately differ (see tests/unit/config/ssh_config_debian_test.cpp).
 bool default_differs(const std::string& line) {

@@ -356,11 +356,13 @@ std::optional<std::string> PosixSftpFilesystem::group_name(std::uint32_t gid) {
   return name;
 }
 
-std::optional<std::string> PosixSftpFilesystem::home_directory(const std::string& user) {
-  struct passwd* pw = ::getpwnam(user.c_str());
+std::optional<std::string> passwd_home(std::string_view user) {
+  const struct passwd* pw = ::getpwnam(std::string(user).c_str());
   if (pw == nullptr) return std::nullopt;
   return std::string(pw->pw_dir);
 }
+
+std::optional<std::string> PosixSftpFilesystem::home_directory(const std::string& user) { return passwd_home(user); }
 
 FsResult<std::string> PosixSftpFilesystem::expand_tilde(const std::string& path) {
   if (path.empty() || path.front() != '~') return {0, path};

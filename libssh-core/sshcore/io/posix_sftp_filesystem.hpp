@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sshcore/apps/sftp/sftp_filesystem.hpp"
 #include "sshcore/io/splice_pipe.hpp"
@@ -60,5 +61,8 @@ class PosixSftpFilesystem final : public apps::sftp::Filesystem {
 
 // struct stat -> ATTRS, as OpenSSH's stat_to_attrib() (times truncated to 32 bits).
 apps::sftp::FileAttributes attributes_from_stat(const struct stat& st);
+
+// `user`'s home directory from the passwd database; nullopt for an unknown user.
+std::optional<std::string> passwd_home(std::string_view user);
 
 }  // namespace sshcore::io

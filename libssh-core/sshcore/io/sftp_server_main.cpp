@@ -1,7 +1,6 @@
 #include "sshcore/io/sftp_server_main.hpp"
 
 #include <poll.h>
-#include <pwd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -300,11 +299,7 @@ int sftp_server_main(std::span<const std::string> argv, const SftpServerContext&
   std::optional<std::string> start_dir;
   if (flags.start_dir) {
     // ~user as OpenSSH's tilde_expand_filename(): that user's home from passwd.
-    auto home_of = [](std::string_view user) -> std::optional<std::string> {
-      const struct passwd* pw = ::getpwnam(std::string(user).c_str());
-      return pw != nullptr ? std::optional<std::string>(pw->pw_dir) : std::nullopt;
-    };
-    auto tilde = config::tilde_expand(*flags.start_dir, context.home, home_of);
+    auto tilde = config::tilde_expand(*flags.start_dir, context.home, passwd_home);
     if (!tilde) {  // as OpenSSH's fatal() in tilde_expand_filename()/percent_expand()
       log::error("{}", tilde.error().detail);
       return 255;

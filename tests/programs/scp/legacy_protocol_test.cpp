@@ -154,7 +154,8 @@ SinkRun run_sink(const std::string& target, const std::string& peer_bytes, const
   SinkRun out{};
   {
     scp::LegacyChannel ch(to_sink[0], from_sink[1], true, 0);
-    out.flow = scp::receive_into(ch, {target}, requested.empty() ? std::nullopt : std::optional(requested), options);
+    auto accepted = requested.empty() ? std::vector<std::string>{} : scp::accepted_names(requested, options).value();
+    out.flow = scp::receive_into(ch, {target}, std::move(accepted), options);
     out.errors = ch.errors();
   }
   ::close(from_sink[1]);
