@@ -91,6 +91,12 @@ seconds_of() {
   awk -v n=$((t1 - t0)) 'BEGIN { printf "%.3f", n / 1e9 }'
 }
 
+# busy_ticks: CPU time every CPU spent outside idle, iowait and steal since boot
+# (/proc/stat user + nice + system + irq + softirq), in clock ticks: the difference
+# around a transfer is what it cost the machine, all processes and kernel threads.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+clock_ticks=$(getconf CLK_TCK)
+
 # median of the numbers on stdin (one a line)
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 

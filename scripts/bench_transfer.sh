@@ -11,7 +11,9 @@
 # scp:put cat:get cat:put"). Medians of BENCH_TRANSFER_RUNS runs (default 3); ratio = our MB/s
 # / OpenSSH's (above 1 = we are faster). Programs missing from BUILD/bin give
 # "n/a". OURS_{SSH,SSHD,SFTP,SCP,SFTP_SERVER} override our programs (to check the
-# script itself with Debian's tools in their place).
+# script itself with Debian's tools in their place). Under each row a second line
+# gives the CPU the machine spent per GiB moved (median; busy_ticks), and OpenSSH's
+# CPU / ours (above 1 = ours costs less): steadier than the rates on a shared machine.
 set -euo pipefail
 build=${1:-build}
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -80,16 +82,19 @@ for cipher in $ciphers; do
   for row in $rows; do
     tool=${row%:*} dir=${row#*:}
     if [ "$dir" = get ]; then src=$work/src.bin; dst=$work/dl.bin; else src=$work/src.bin; dst=$work/home/up.bin; fi
-    declare -A times=()
+    declare -A times=() cpus=()
     for ((r = 0; r < runs; r++)); do
       # Interleaved, so that a slow phase of the machine hits every column alike.
       for c in "${columns[@]}"; do
         read -r name set server <<< "$c"
         usable "$set" "$server" "$tool" || continue
         rm -f "$dst"
+        b0=$(busy_ticks)
         t=$(seconds_of transfer_once "$server" "$set" "$tool" "$dir" "$cipher" "$src" "$dst") ||
           { echo "$name $tool $dir failed:" >&2; tail -5 "$work/$server.log" >&2; status=1; continue; }
+        b1=$(busy_ticks)
         times[$name]+="$t "
+        cpus[$name]+="$(awk -v d=$((b1 - b0)) -v hz="$clock_ticks" -v m="$size_mib" 'BEGIN { printf "%.3f", d / hz * 1024 / m }') "
         if [[ $checked != *" $name:$tool:$dir "* ]]; then
           checked+="$name:$tool:$dir "
           got=$(sha256sum < "$dst" | cut -d' ' -f1)
@@ -111,7 +116,21 @@ for cipher in $ciphers; do
       line+=$(printf ' %17s' "$(ratio "${rate[$name]}" "${rate[openssh]}")")
     done
     echo "$line"
-    unset times rate
+    line=$(printf '%-34s %-9s' "" "CPU s/GiB")
+    declare -A cpu=()
+    for c in "${columns[@]}"; do
+      read -r name _ <<< "$c"
+      if [ -n "${cpus[$name]:-}" ]; then
+        cpu[$name]=$(tr ' ' '\n' <<< "${cpus[$name]}" | grep . | median)
+      else cpu[$name]=n/a; fi
+      line+=$(printf ' %19s' "${cpu[$name]}")
+    done
+    for c in "${columns[@]:1}"; do
+      read -r name _ <<< "$c"
+      line+=$(printf ' %17s' "$(ratio "${cpu[openssh]}" "${cpu[$name]}")")
+    done
+    echo "$line"
+    unset times rate cpus cpu
   done
 done
 rm -f "$work/dl.bin" "$work/home/up.bin"
