@@ -76,13 +76,36 @@ for c in "${columns[@]}"; do read -r name _ <<< "$c"; header+=$(printf ' %19s' "
 for c in "${columns[@]:1}"; do read -r name _ <<< "$c"; header+=$(printf ' %17s' "x($name)"); done
 echo "$header"
 
+# summary_line CIPHER ROW ARRAY BETTER: the median of each column's per-run values in
+# ARRAY (name -> "v1 v2 ..."), then each of our columns against OpenSSH's, as a ratio
+# that is above 1 when ours is better (BETTER: higher = ours / OpenSSH's, lower =
+# OpenSSH's / ours).
+summary_line() {
+  local -n values=$3
+  local -A med=()
+  local line name c
+  line=$(printf '%-34s %-9s' "$1" "$2")
+  for c in "${columns[@]}"; do
+    read -r name _ <<< "$c"
+    med[$name]=n/a
+    [ -z "${values[$name]:-}" ] || med[$name]=$(tr ' ' '\n' <<< "${values[$name]}" | grep . | median)
+    line+=$(printf ' %19s' "${med[$name]}")
+  done
+  for c in "${columns[@]:1}"; do
+    read -r name _ <<< "$c"
+    if [ "$4" = higher ]; then line+=$(printf ' %17s' "$(ratio "${med[$name]}" "${med[openssh]}")")
+    else line+=$(printf ' %17s' "$(ratio "${med[openssh]}" "${med[$name]}")"); fi
+  done
+  echo "$line"
+}
+
 checked=" "
 status=0
 for cipher in $ciphers; do
   for row in $rows; do
     tool=${row%:*} dir=${row#*:}
     if [ "$dir" = get ]; then src=$work/src.bin; dst=$work/dl.bin; else src=$work/src.bin; dst=$work/home/up.bin; fi
-    declare -A times=() cpus=()
+    declare -A rates=() cpus=()
     for ((r = 0; r < runs; r++)); do
       # Interleaved, so that a slow phase of the machine hits every column alike.
       for c in "${columns[@]}"; do
@@ -93,7 +116,7 @@ for cipher in $ciphers; do
         t=$(seconds_of transfer_once "$server" "$set" "$tool" "$dir" "$cipher" "$src" "$dst") ||
           { echo "$name $tool $dir failed:" >&2; tail -5 "$work/$server.log" >&2; status=1; continue; }
         b1=$(busy_ticks)
-        times[$name]+="$t "
+        rates[$name]+="$(mbps "$size_mib" "$t") "
         cpus[$name]+="$(awk -v d=$((b1 - b0)) -v hz="$clock_ticks" -v m="$size_mib" 'BEGIN { printf "%.3f", d / hz * 1024 / m }') "
         if [[ $checked != *" $name:$tool:$dir "* ]]; then
           checked+="$name:$tool:$dir "
@@ -102,35 +125,9 @@ for cipher in $ciphers; do
         fi
       done
     done
-    line=$(printf '%-34s %-9s' "$cipher" "$tool $dir")
-    declare -A rate=()
-    for c in "${columns[@]}"; do
-      read -r name _ <<< "$c"
-      if [ -n "${times[$name]:-}" ]; then
-        rate[$name]=$(mbps "$size_mib" "$(tr ' ' '\n' <<< "${times[$name]}" | grep . | median)")
-      else rate[$name]=n/a; fi
-      line+=$(printf ' %19s' "${rate[$name]}")
-    done
-    for c in "${columns[@]:1}"; do
-      read -r name _ <<< "$c"
-      line+=$(printf ' %17s' "$(ratio "${rate[$name]}" "${rate[openssh]}")")
-    done
-    echo "$line"
-    line=$(printf '%-34s %-9s' "" "CPU s/GiB")
-    declare -A cpu=()
-    for c in "${columns[@]}"; do
-      read -r name _ <<< "$c"
-      if [ -n "${cpus[$name]:-}" ]; then
-        cpu[$name]=$(tr ' ' '\n' <<< "${cpus[$name]}" | grep . | median)
-      else cpu[$name]=n/a; fi
-      line+=$(printf ' %19s' "${cpu[$name]}")
-    done
-    for c in "${columns[@]:1}"; do
-      read -r name _ <<< "$c"
-      line+=$(printf ' %17s' "$(ratio "${cpu[openssh]}" "${cpu[$name]}")")
-    done
-    echo "$line"
-    unset times rate cpus cpu
+    summary_line "$cipher" "$tool $dir" rates higher
+    summary_line "" "CPU s/GiB" cpus lower
+    unset rates cpus
   done
 done
 rm -f "$work/dl.bin" "$work/home/up.bin"

@@ -369,9 +369,14 @@ FsResult<std::string> PosixSftpFilesystem::expand_tilde(const std::string& path)
   auto slash = path.find('/');
   std::string user = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
   std::string rest = slash == std::string::npos ? "" : path.substr(slash);
-  struct passwd* pw = user.empty() ? ::getpwuid(::getuid()) : ::getpwnam(user.c_str());
-  if (pw == nullptr) return FsResult<std::string>::failure(ENOENT);
-  return {0, std::string(pw->pw_dir) + rest};
+  std::optional<std::string> home;
+  if (!user.empty()) {
+    home = passwd_home(user);
+  } else if (const struct passwd* pw = ::getpwuid(::getuid()); pw != nullptr) {
+    home = pw->pw_dir;
+  }
+  if (!home) return FsResult<std::string>::failure(ENOENT);
+  return {0, *home + rest};
 }
 
 }  // namespace sshcore::io
